@@ -1,0 +1,55 @@
+# Bedboard: the two commands.
+#   make run    install what is missing, build, start the demo server (and, once it exists, the client)
+#   make check  install what is missing, build and run the whole test suite
+# Everything else is plain meson in _build/.
+
+BUILDDIR ?= _build
+PORT ?= 8470
+DEMO_DB ?= $(BUILDDIR)/demo.db
+
+# Debian 12 packages needed to build, run and test. One list, used by make and by .ci/run.
+DEBS = meson ninja-build pkg-config gcc gettext python3 \
+       libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev \
+       libxgboost-dev zlib1g-dev sqlite3 curl
+
+.PHONY: all deps print-debs build run check clean
+
+all: build
+
+print-debs:
+	@echo $(DEBS)
+
+# Install only what is missing. As root we use apt-get; otherwise we say the exact line and stop.
+deps:
+	@missing=""; \
+	for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing missing Debian packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || exit 1; \
+	  else \
+	    echo "Bedboard needs these Debian packages. Please run:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILDDIR)/build.ninja:
+	meson setup $(BUILDDIR)
+
+build: deps $(BUILDDIR)/build.ninja
+	meson compile -C $(BUILDDIR)
+
+run: build
+	@echo "Starting bedboard-server on its demo network (database $(DEMO_DB))."
+	BEDBOARD_MODELS_DIR=$(CURDIR)/models $(BUILDDIR)/src/server/bedboard-server --demo --db $(DEMO_DB) --port $(PORT) --simulate 60
+
+check: build
+	@rm -f $(BUILDDIR)/meson-logs/testlog.json
+	-meson test -C $(BUILDDIR) --print-errorlogs --num-processes 2
+	@python3 tests/summarize.py $(BUILDDIR)/meson-logs/testlog.json
+
+clean:
+	rm -rf $(BUILDDIR)
