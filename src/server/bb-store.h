@@ -90,6 +90,8 @@ typedef struct
 } BbOccupancySeries;
 
 void         bb_occupancy_series_free    (BbOccupancySeries *series);
+/* {ward, points: [{t, occupied, capacity}]} */
+JsonNode    *bb_occupancy_series_to_json (const BbOccupancySeries *series);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbOccupancySeries, bb_occupancy_series_free)
 
 /* Occupied beds of each ward sampled at from, from+step, ... <= to,
@@ -113,6 +115,9 @@ gint64       bb_store_create_user        (BbStore     *self,
                                           const char  *password,
                                           GError     **error);
 GPtrArray   *bb_store_list_users         (BbStore     *self,
+                                          GError     **error);
+BbUser      *bb_store_get_user           (BbStore     *self,
+                                          gint64       user_id,
                                           GError     **error);
 gboolean     bb_store_set_user_role      (BbStore     *self,
                                           gint64       actor_id,
@@ -187,6 +192,19 @@ GPtrArray   *bb_store_list_inpatients    (BbStore     *self,
                                           GError     **error);
 BbAdmission *bb_store_get_admission      (BbStore     *self,
                                           gint64       admission_id,
+                                          GError     **error);
+/* Bed history of an admission, oldest first. Elements: JsonObject*
+ * {bed, ward, from, to (null while in that bed)}. */
+GPtrArray   *bb_store_get_bed_history    (BbStore     *self,
+                                          gint64       admission_id,
+                                          GError     **error);
+/* Admits a patient straight into a free, unheld bed (an arrival without a
+ * booking, e.g. from the emergency department). */
+BbAdmission *bb_store_admit_patient      (BbStore     *self,
+                                          gint64       actor_id,
+                                          gint64       bed_id,
+                                          const char  *patient_ref,
+                                          JsonObject  *features,
                                           GError     **error);
 gboolean     bb_store_discharge          (BbStore     *self,
                                           gint64       actor_id,
