@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include "bb-aft.h"
+#include "bb-aft-private.h"
 
 #include <math.h>
 #include <float.h>
@@ -297,6 +298,72 @@ bb_aft_quantile (BbAftDistribution dist,
   return exp (mu + sigma * z_quantile (dist, p));
 }
 
+gboolean
+_bb_aft_remaining_prepare (BbAftRemaining    *r,
+                           BbAftDistribution  dist,
+                           double             mu,
+                           double             sigma,
+                           double             elapsed_days)
+{
+  if (!params_are_valid (dist, mu, sigma) || !(elapsed_days >= 0) || isinf (elapsed_days))
+    return FALSE;
+
+  r->dist = dist;
+  r->mu = mu;
+  r->sigma = sigma;
+  r->elapsed_days = elapsed_days;
+  if (elapsed_days == 0)
+    {
+      r->za = -INFINITY;
+      r->fa = 0;
+      r->sa = 1;
+      r->log_sa = 0;
+      return TRUE;
+    }
+  r->za = z_of (mu, sigma, elapsed_days);
+  r->fa = z_cdf (dist, r->za);
+  r->sa = z_survival (dist, r->za);
+  r->log_sa = z_log_survival (dist, r->za);
+  return TRUE;
+}
+
+double
+_bb_aft_remaining_cdf (const BbAftRemaining *r,
+                       double                t_days)
+{
+  double zb, p;
+
+  if (isnan (t_days))
+    return NAN;
+  if (t_days <= 0)
+    return 0.0;
+  if (isinf (t_days))
+    return 1.0;
+
+  zb = z_of (r->mu, r->sigma, r->elapsed_days + t_days);
+  if (r->elapsed_days == 0)
+    return z_cdf (r->dist, zb);
+
+  if (r->sa > SMALL_SURVIVAL)
+    {
+      /* (S(a) - S(b)) / S(a), taking the difference on the side where the
+       * values are small, so it keeps its relative precision. */
+      double num;
+
+      if (zb <= 0)
+        num = z_cdf (r->dist, zb) - r->fa;
+      else
+        num = r->sa - z_survival (r->dist, zb);
+      p = num / r->sa;
+    }
+  else
+    {
+      p = -expm1 (z_log_survival (r->dist, zb) - r->log_sa);
+    }
+
+  return CLAMP (p, 0.0, 1.0);
+}
+
 double
 bb_aft_remaining_cdf (BbAftDistribution dist,
                       double            mu,
@@ -304,40 +371,11 @@ bb_aft_remaining_cdf (BbAftDistribution dist,
                       double            elapsed_days,
                       double            t_days)
 {
-  double za, zb, sa, p;
+  BbAftRemaining r;
 
-  if (!params_are_valid (dist, mu, sigma) || isnan (t_days) ||
-      !(elapsed_days >= 0) || isinf (elapsed_days))
+  if (!_bb_aft_remaining_prepare (&r, dist, mu, sigma, elapsed_days))
     return NAN;
-  if (t_days <= 0)
-    return 0.0;
-  if (isinf (t_days))
-    return 1.0;
-  if (elapsed_days == 0)
-    return bb_aft_cdf (dist, mu, sigma, t_days);
-
-  za = z_of (mu, sigma, elapsed_days);
-  zb = z_of (mu, sigma, elapsed_days + t_days);
-  sa = z_survival (dist, za);
-
-  if (sa > SMALL_SURVIVAL)
-    {
-      /* (S(a) - S(b)) / S(a), taking the difference on the side where the
-       * values are small, so it keeps its relative precision. */
-      double num;
-
-      if (zb <= 0)
-        num = z_cdf (dist, zb) - z_cdf (dist, za);
-      else
-        num = sa - z_survival (dist, zb);
-      p = num / sa;
-    }
-  else
-    {
-      p = -expm1 (z_log_survival (dist, zb) - z_log_survival (dist, za));
-    }
-
-  return CLAMP (p, 0.0, 1.0);
+  return _bb_aft_remaining_cdf (&r, t_days);
 }
 
 double

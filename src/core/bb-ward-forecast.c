@@ -33,6 +33,7 @@
 
 #include "bb-ward-forecast.h"
 #include "bb-ward-forecast-private.h"
+#include "bb-aft-private.h"
 
 #include <math.h>
 
@@ -41,13 +42,24 @@
 #define RNA_MIN_SD        6.0
 #define FIRST_FREE_RESOLUTION_HOURS 0.25
 #define MAX_POINTS        100000
+#define PARALLEL_MIN_WORK 20000   /* patients x points worth a second thread */
 #define Z_90              1.2815515655446004
+
+/* Buffers for one discharge distribution, n_inpatients + n_bookings + 2
+ * each; one per thread. */
+typedef struct
+{
+  double *probs;
+  double *pmf_a;
+  double *pmf_b;
+} Scratch;
 
 struct _BbWardForecast
 {
   BbWardForecastParams  params;       /* defaults resolved */
   gboolean              has_inputs;   /* FALSE when parsed from JSON */
   BbForecastInpatient  *inpatients;
+  BbAftRemaining       *remaining;    /* per inpatient, prepared once */
   guint                 n_inpatients;
   BbForecastBooking    *bookings;
   guint                 n_bookings;
@@ -58,10 +70,8 @@ struct _BbWardForecast
   double                first_free_median;
   double                first_free_p90;
 
-  /* scratch for the discharge distribution, n_inpatients + n_bookings + 2 */
-  double               *probs;
-  double               *pmf_a;
-  double               *pmf_b;
+  guint                 n_scratch;
+  Scratch               scratch;      /* for p_free_at and the main thread */
 };
 
 /* The discharge count K at one time: either the exact cdf over [lo, hi]
@@ -94,6 +104,22 @@ std_normal_pdf (double x)
   return exp (-0.5 * x * x) * 0.39894228040143267794;
 }
 
+/* out[k] = in[k] q + in[k - 1] p for k = 1..len: the hot loop of the DP,
+ * written so the compiler can vectorise it. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__ ((optimize ("tree-vectorize")))
+#endif
+static void
+convolve_bernoulli (const double * restrict in,
+                    double       * restrict out,
+                    int                     len,
+                    double                  p,
+                    double                  q)
+{
+  for (int k = 1; k <= len; k++)
+    out[k] = in[k] * q + in[k - 1] * p;
+}
+
 /* Exact Poisson-binomial cdf of probs[0..n) by the cut convolution DP.
  * Returns the cdf in one of the buffers: P(K <= k) = cdf[k - shift] for k in
  * [lo, hi]; below lo it is 0 and from hi on 1, to within the cut mass. */
@@ -124,8 +150,7 @@ pb_exact_cdf (const double *probs,
         }
       q = 1.0 - p;
       b[lo] = a[lo] * q;
-      for (int k = lo + 1; k <= hi; k++)
-        b[k] = a[k] * q + a[k - 1] * p;
+      convolve_bernoulli (a + lo, b + lo, hi - lo, p, q);
       b[hi + 1] = a[hi] * p;
       hi++;
       tmp = a, a = b, b = tmp;
@@ -249,7 +274,25 @@ _bb_poisson_binomial_cdf (const double *probs,
 
 /* The discharge distribution by t_hours. */
 static void
+scratch_init (Scratch *s,
+              guint    n)
+{
+  s->probs = g_new (double, n);
+  s->pmf_a = g_new (double, n);
+  s->pmf_b = g_new (double, n);
+}
+
+static void
+scratch_clear (Scratch *s)
+{
+  g_clear_pointer (&s->probs, g_free);
+  g_clear_pointer (&s->pmf_a, g_free);
+  g_clear_pointer (&s->pmf_b, g_free);
+}
+
+static void
 discharges_at (BbWardForecast *self,
+               Scratch        *scratch,
                double          t_hours,
                Discharges     *d)
 {
@@ -259,23 +302,22 @@ discharges_at (BbWardForecast *self,
   guint n = 0, n_uncertain = 0, started = 0;
 
   for (guint i = 0; i < self->n_inpatients; i++)
-    self->probs[n++] = bb_aft_remaining_cdf (prm->distribution, self->inpatients[i].mu, prm->sigma,
-                                             self->inpatients[i].elapsed_days, t_days);
+    scratch->probs[n++] = _bb_aft_remaining_cdf (&self->remaining[i], t_days);
   /* bookings are sorted by start */
   for (guint j = 0; j < self->n_bookings && self->bookings[j].start_hours <= t_hours; j++)
     {
       started++;
-      self->probs[n++] = bb_aft_cdf (prm->distribution, self->bookings[j].mu, prm->sigma,
+      scratch->probs[n++] = bb_aft_cdf (prm->distribution, self->bookings[j].mu, prm->sigma,
                                      (t_hours - self->bookings[j].start_hours) / 24.0);
     }
 
-  discharges_set_moments (d, self->probs, n, &n_uncertain);
+  discharges_set_moments (d, scratch->probs, n, &n_uncertain);
   d->base = (int) prm->capacity - (int) self->n_inpatients - (int) started;
 
   est_width = MIN ((double) n_uncertain + 1, 16.0 * d->sd + 16.0);
   d->exact = d->sd < RNA_MIN_SD || n_uncertain * est_width <= EXACT_BUDGET;
   if (d->exact)
-    d->cdf = pb_exact_cdf (self->probs, n, self->pmf_a, self->pmf_b, &d->lo, &d->hi, &d->shift);
+    d->cdf = pb_exact_cdf (scratch->probs, n, scratch->pmf_a, scratch->pmf_b, &d->lo, &d->hi, &d->shift);
 }
 
 static double
@@ -305,26 +347,34 @@ interpolate_points (BbWardForecast *self,
   return pts[n - 1].p_any_free;
 }
 
+static double
+p_free_at (BbWardForecast *self,
+           Scratch        *scratch,
+           double          t_hours)
+{
+  Discharges d;
+
+  discharges_at (self, scratch, MAX (t_hours, 0.0), &d);
+  return discharges_p_any_free (&d);
+}
+
 double
 bb_ward_forecast_p_free_at (BbWardForecast *self,
                             double          t_hours)
 {
-  Discharges d;
-
   g_return_val_if_fail (self != NULL, NAN);
   g_return_val_if_fail (isfinite (t_hours), NAN);
 
   if (!self->has_inputs)
     return interpolate_points (self, t_hours);
-
-  discharges_at (self, MAX (t_hours, 0.0), &d);
-  return discharges_p_any_free (&d);
+  return p_free_at (self, &self->scratch, t_hours);
 }
 
 /* First grid time where the running maximum reaches q, then bisection
  * inside that step (see bb_ward_forecast_get_first_free). */
 static double
 first_free_quantile (BbWardForecast *self,
+                     Scratch        *scratch,
                      const double   *envelope,
                      double          q)
 {
@@ -345,12 +395,70 @@ first_free_quantile (BbWardForecast *self,
     {
       double mid = 0.5 * (lo + hi);
 
-      if (MAX (g_lo, bb_ward_forecast_p_free_at (self, mid)) >= q)
+      if (MAX (g_lo, p_free_at (self, scratch, mid)) >= q)
         hi = mid;
       else
         lo = mid;
     }
   return hi;
+}
+
+static void
+compute_points (BbWardForecast *self,
+                Scratch        *scratch,
+                guint           first,
+                guint           stride)
+{
+  for (guint k = first; k < self->n_points; k += stride)
+    {
+      BbWardForecastPoint *pt = &self->points[k];
+      Discharges d;
+
+      pt->t_hours = k * self->params.step_hours;
+      discharges_at (self, scratch, pt->t_hours, &d);
+      pt->free_mean = d.base + d.mean;
+      pt->free_p10 = d.base + discharges_quantile (&d, 0.1);
+      pt->free_p90 = d.base + discharges_quantile (&d, 0.9);
+      pt->p_any_free = discharges_p_any_free (&d);
+    }
+}
+
+static void
+fill_envelope (BbWardForecast *self,
+               double         *envelope)
+{
+  for (guint k = 0; k < self->n_points; k++)
+    envelope[k] = k > 0 ? MAX (envelope[k - 1], self->points[k].p_any_free) : self->points[k].p_any_free;
+}
+
+/* Work for the helper thread. It only writes its own points and result. */
+typedef struct
+{
+  BbWardForecast *self;
+  Scratch         scratch;
+  guint           first;
+  guint           stride;
+  const double   *envelope;
+  double          q;
+  double          result;
+} Job;
+
+static gpointer
+compute_points_job (gpointer data)
+{
+  Job *job = data;
+
+  compute_points (job->self, &job->scratch, job->first, job->stride);
+  return NULL;
+}
+
+static gpointer
+first_free_job (gpointer data)
+{
+  Job *job = data;
+
+  job->result = first_free_quantile (job->self, &job->scratch, job->envelope, job->q);
+  return NULL;
 }
 
 static int
@@ -427,11 +535,10 @@ bb_ward_forecast_free (BbWardForecast *self)
   if (self == NULL)
     return;
   g_free (self->inpatients);
+  g_free (self->remaining);
   g_free (self->bookings);
   g_free (self->points);
-  g_free (self->probs);
-  g_free (self->pmf_a);
-  g_free (self->pmf_b);
+  scratch_clear (&self->scratch);
   g_free (self);
 }
 
@@ -446,7 +553,6 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   g_autoptr(BbWardForecast) self = NULL;
   g_autofree double *envelope = NULL;
   BbWardForecastParams prm;
-  guint n_scratch;
 
   g_return_val_if_fail (params != NULL, NULL);
   g_return_val_if_fail (inpatients != NULL || n_inpatients == 0, NULL);
@@ -504,6 +610,11 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   self->has_inputs = TRUE;
   self->n_inpatients = n_inpatients;
   self->inpatients = g_memdup2 (inpatients, sizeof *inpatients * n_inpatients);
+  self->remaining = g_new (BbAftRemaining, n_inpatients);
+  for (guint i = 0; i < n_inpatients; i++)
+    if (!_bb_aft_remaining_prepare (&self->remaining[i], prm.distribution, inpatients[i].mu,
+                                    prm.sigma, inpatients[i].elapsed_days))
+      g_assert_not_reached ();  /* checked above */
   self->n_bookings = n_bookings;
   self->bookings = g_memdup2 (bookings, sizeof *bookings * n_bookings);
   for (guint j = 0; j < n_bookings; j++)
@@ -511,33 +622,45 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   if (n_bookings > 1)
     qsort (self->bookings, n_bookings, sizeof *self->bookings, compare_bookings_by_start);
 
-  n_scratch = n_inpatients + n_bookings + 2;
-  self->probs = g_new (double, n_scratch);
-  self->pmf_a = g_new (double, n_scratch);
-  self->pmf_b = g_new (double, n_scratch);
+  self->n_scratch = n_inpatients + n_bookings + 2;
+  scratch_init (&self->scratch, self->n_scratch);
 
   /* t = k step for k step <= horizon (with slack for rounding) */
   self->n_points = (guint) floor (prm.horizon_days * 24.0 / prm.step_hours + 1e-9) + 1;
   self->points = g_new0 (BbWardForecastPoint, self->n_points);
   envelope = g_new (double, self->n_points);
 
-  for (guint k = 0; k < self->n_points; k++)
+  /* Big wards use both cores: points are independent, so a helper thread
+   * takes every other one, then the 10% first-free search while this
+   * thread does the median and the 90%. Small wards are done before a
+   * thread would have started. */
+  if ((n_inpatients + n_bookings) * (gsize) self->n_points >= PARALLEL_MIN_WORK)
     {
-      BbWardForecastPoint *pt = &self->points[k];
-      Discharges d;
+      Job job = { self, { 0 }, 1, 2, NULL, 0.1, INFINITY };
+      GThread *helper;
 
-      pt->t_hours = k * prm.step_hours;
-      discharges_at (self, pt->t_hours, &d);
-      pt->free_mean = d.base + d.mean;
-      pt->free_p10 = d.base + discharges_quantile (&d, 0.1);
-      pt->free_p90 = d.base + discharges_quantile (&d, 0.9);
-      pt->p_any_free = discharges_p_any_free (&d);
-      envelope[k] = k > 0 ? MAX (envelope[k - 1], pt->p_any_free) : pt->p_any_free;
+      scratch_init (&job.scratch, self->n_scratch);
+      helper = g_thread_new ("bb-forecast", compute_points_job, &job);
+      compute_points (self, &self->scratch, 0, 2);
+      g_thread_join (helper);
+
+      fill_envelope (self, envelope);
+      job.envelope = envelope;
+      helper = g_thread_new ("bb-forecast", first_free_job, &job);
+      self->first_free_median = first_free_quantile (self, &self->scratch, envelope, 0.5);
+      self->first_free_p90 = first_free_quantile (self, &self->scratch, envelope, 0.9);
+      g_thread_join (helper);
+      self->first_free_p10 = job.result;
+      scratch_clear (&job.scratch);
     }
-
-  self->first_free_p10 = first_free_quantile (self, envelope, 0.1);
-  self->first_free_median = first_free_quantile (self, envelope, 0.5);
-  self->first_free_p90 = first_free_quantile (self, envelope, 0.9);
+  else
+    {
+      compute_points (self, &self->scratch, 0, 1);
+      fill_envelope (self, envelope);
+      self->first_free_p10 = first_free_quantile (self, &self->scratch, envelope, 0.1);
+      self->first_free_median = first_free_quantile (self, &self->scratch, envelope, 0.5);
+      self->first_free_p90 = first_free_quantile (self, &self->scratch, envelope, 0.9);
+    }
 
   return g_steal_pointer (&self);
 }
