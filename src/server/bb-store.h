@@ -125,7 +125,9 @@ gboolean     bb_store_set_user_role      (BbStore     *self,
                                           BbRole       role,
                                           GError     **error);
 /* On success returns a new random session token (only its hash is stored),
- * fills the user and the expiry. Wrong e-mail or password: BB_STORE_ERROR_AUTH. */
+ * fills the user and the expiry. Wrong e-mail or password: BB_STORE_ERROR_AUTH.
+ * ttl_seconds 0: 12 hours. Session expiry is wall-clock time, not
+ * bb_store_now (which the demo simulation runs faster). */
 char        *bb_store_login              (BbStore     *self,
                                           const char  *email,
                                           const char  *password,
