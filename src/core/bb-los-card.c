@@ -1079,3 +1079,21 @@ bb_los_card_compute_statistics (BbLosCard    *self,
     }
   bb_los_card_set_section (self, "statistics", stats);
 }
+
+double
+bb_los_card_quantile (BbLosCard *self,
+                      double     mu,
+                      double     p)
+{
+  double q;
+
+  g_return_val_if_fail (BB_IS_LOS_CARD (self), NAN);
+  g_return_val_if_fail (p > 0 && p < 1, NAN);
+
+  q = bb_aft_quantile (self->distribution, mu, self->scale, p);
+  /* Rounding is monotone, so the p-quantile of the recorded (rounded) stay
+   * is the rounded p-quantile of the continuous one. */
+  if (self->resolution_days > 0)
+    q = MAX (self->resolution_days, round (q / self->resolution_days) * self->resolution_days);
+  return q;
+}

@@ -158,6 +158,13 @@ void                bb_los_card_compute_statistics  (BbLosCard    *self,
                                                      guint         n_rows,
                                                      const double *target_days);
 
+/* The p-quantile of the stay in days for margin mu with the card's
+ * distribution and scale; on the target's whole-day grid when it has one
+ * (at least one step). */
+double              bb_los_card_quantile            (BbLosCard    *self,
+                                                     double        mu,
+                                                     double        p);
+
 const char         *bb_los_transform_to_string      (BbLosTransform transform);
 
 G_END_DECLS

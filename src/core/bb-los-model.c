@@ -421,19 +421,8 @@ bb_los_model_quantile (BbLosModel *self,
                        double      mu,
                        double      p)
 {
-  double q, res;
-
   g_return_val_if_fail (BB_IS_LOS_MODEL (self), NAN);
-  g_return_val_if_fail (p > 0 && p < 1, NAN);
-
-  q = bb_aft_quantile (bb_los_card_get_distribution (self->card), mu,
-                       bb_los_card_get_scale (self->card), p);
-  res = bb_los_card_get_resolution_days (self->card);
-  /* Rounding is monotone, so the p-quantile of the recorded (rounded) stay
-   * is the rounded p-quantile of the continuous one. */
-  if (res > 0)
-    q = MAX (res, round (q / res) * res);
-  return q;
+  return bb_los_card_quantile (self->card, mu, p);
 }
 
 void

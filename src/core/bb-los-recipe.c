@@ -73,7 +73,7 @@ static const FeatureSpec icu_features[] = {
 
 static const char * const icu_params[] = {
   "tree_method", "hist",
-  "max_depth", "3",
+  "max_depth", "2",
   "eta", "0.05",
   "min_child_weight", "10",
   "subsample", "0.8",
@@ -207,6 +207,31 @@ bb_los_recipe_target (BbLosKind    kind,
   return g_steal_pointer (&target);
 }
 
+/* 0-99 from an FNV-1a hash of the row's key (stable across GLib versions,
+ * unlike g_str_hash). key_col < 0: the 0-based row number is the key. */
+static guint
+row_bucket (BbLosTable *table,
+            int         key_col,
+            guint       row)
+{
+  char num[16];
+  const char *key;
+  guint32 h = 2166136261u;
+
+  if (key_col >= 0)
+    key = bb_los_table_get (table, row, key_col);
+  else
+    {
+      g_snprintf (num, sizeof num, "%u", row);
+      key = num;
+    }
+  for (const char *p = "bedboard-split:"; *p; p++)
+    h = (h ^ (guint8) *p) * 16777619u;
+  for (const char *p = key; *p; p++)
+    h = (h ^ (guint8) *p) * 16777619u;
+  return h % 100;
+}
+
 BbLosSplit *
 bb_los_recipe_split (BbLosKind    kind,
                      BbLosTable  *table,
@@ -222,23 +247,7 @@ bb_los_recipe_split (BbLosKind    kind,
     return NULL;
   for (guint i = 0; i < n; i++)
     {
-      char num[16];
-      const char *key;
-      guint32 h = 2166136261u;   /* FNV-1a: stable across GLib versions, unlike g_str_hash */
-      guint bucket;
-
-      if (col >= 0)
-        key = bb_los_table_get (table, i, col);
-      else
-        {
-          g_snprintf (num, sizeof num, "%u", i);
-          key = num;
-        }
-      for (const char *p = "bedboard-split:"; *p; p++)
-        h = (h ^ (guint8) *p) * 16777619u;
-      for (const char *p = key; *p; p++)
-        h = (h ^ (guint8) *p) * 16777619u;
-      bucket = h % 100;
+      guint bucket = row_bucket (table, col, i);
       split[i] = bucket < 20 ? BB_LOS_SPLIT_TEST
                : bucket < 36 ? BB_LOS_SPLIT_VALIDATION
                : BB_LOS_SPLIT_FIT;
@@ -741,23 +750,72 @@ bb_los_recipe_evaluate (BbLosModel      *model,
 /* Coverage of the 80% interval on rows with margins mu when the card's
  * scale is sigma. */
 static double
-coverage_at (BbLosModel   *model,
+coverage_at (BbLosCard    *card,
              double        sigma,
              const double *mu,
              const double *actual,
              guint         n)
 {
-  BbLosCard *card = bb_los_model_get_card (model);
   guint covered = 0;
 
   bb_los_card_set_objective (card, bb_los_card_get_distribution (card), sigma);
   for (guint k = 0; k < n; k++)
-    {
-      BbLosPrediction p;
-      bb_los_model_interval (model, mu[k], &p);
-      covered += actual[k] >= p.p10_days && actual[k] <= p.p90_days;
-    }
+    covered += actual[k] >= bb_los_card_quantile (card, mu[k], 0.1) &&
+               actual[k] <= bb_los_card_quantile (card, mu[k], 0.9);
   return covered / (double) n;
+}
+
+/* Out-of-fold margins: each training row predicted by a model trained on
+ * the other four folds. */
+static gboolean
+cross_validate (BbLosCard                *card,
+                const float              *x,
+                const float              *lower,
+                const float              *upper,
+                const guint              *fold_of,
+                guint                     n,
+                guint                     nf,
+                const BbLosTrainOptions  *opts,
+                double                   *mu_out,
+                GError                  **error)
+{
+  g_autofree float *xa = g_new (float, (gsize) n * nf), *xb = g_new (float, (gsize) n * nf);
+  g_autofree float *la = g_new (float, n), *ua = g_new (float, n);
+  g_autofree double *mb = g_new (double, n);
+  g_autofree guint *ib = g_new (guint, n);
+  BbLosTrainOptions o = *opts;
+
+  o.progress = FALSE;
+  for (guint k = 0; k < 5; k++)
+    {
+      g_autoptr(BbLosModel) m = NULL;
+      guint na = 0, nb = 0;
+
+      for (guint i = 0; i < n; i++)
+        if (fold_of[i] == k)
+          {
+            memcpy (xb + (gsize) nb * nf, x + (gsize) i * nf, nf * sizeof (float));
+            ib[nb++] = i;
+          }
+        else
+          {
+            memcpy (xa + (gsize) na * nf, x + (gsize) i * nf, nf * sizeof (float));
+            la[na] = lower[i];
+            ua[na++] = upper[i];
+          }
+      if (na == 0 || nb == 0)
+        {
+          g_set_error (error, BB_MODEL_ERROR, BB_MODEL_ERROR_EMPTY,
+                       "Too few training rows for 5-fold cross-validation");
+          return FALSE;
+        }
+      if ((m = bb_los_model_train (card, xa, na, la, ua, &o, error)) == NULL ||
+          !bb_los_model_predict_margins (m, xb, nb, mb, error))
+        return FALSE;
+      for (guint j = 0; j < nb; j++)
+        mu_out[ib[j]] = mb[j];
+    }
+  return TRUE;
 }
 
 static void
@@ -824,8 +882,11 @@ bb_los_recipe_train (BbLosKind    kind,
   g_autoptr(JsonObject) split_obj = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
-  guint n_fit = 0, n_val = 0, n_train = 0, n_test = 0;
+  g_autofree guint *fold_of = NULL;
+  const char *calibration;
+  guint n_fit = 0, n_val = 0, n_train = 0, n_test = 0, n_cal;
   double lo_s = 0.05, hi_s = 4.0;
+  int key_col = -1;
   BbLosTrainOptions opts = {
     .distribution = r->distribution,
     .train_scale = r->train_scale,
@@ -853,6 +914,7 @@ bb_los_recipe_train (BbLosKind    kind,
       n_val += split[i] == BB_LOS_SPLIT_VALIDATION;
     }
   n_train = n_fit + n_val;
+  n_cal = n_val;
   n_test = n - n_train;
   if (n_fit == 0 || n_val == 0 || n_test == 0)
     {
@@ -870,7 +932,10 @@ bb_los_recipe_train (BbLosKind    kind,
   lo_train = g_new (float, n_train);
   hi_train = g_new (float, n_train);
   y_train = g_new (double, n_train);
+  fold_of = g_new (guint, n_train);
   y_val = g_new (double, n_val);
+  if (r->key_column != NULL)
+    key_col = bb_los_table_find_column (table, r->key_column);
   mu_val = g_new (double, n_val);
   {
     guint f = 0, t = 0, v = 0;
@@ -892,6 +957,7 @@ bb_los_recipe_train (BbLosKind    kind,
           }
         memcpy (x_train + (gsize) t * nf, row, nf * sizeof (float));
         bounds_for (r, target[i], &lo_train[t], &hi_train[t]);
+        fold_of[t] = (row_bucket (table, key_col, i) - 20) % 5;
         y_train[t++] = target[i];
       }
   }
@@ -900,24 +966,46 @@ bb_los_recipe_train (BbLosKind    kind,
     g_printerr ("%s: %u rows: %u fit, %u validation, %u held out for test\n",
                 r->model_name, n, n_fit, n_val, n_test);
 
-  /* 1. A probe model on the fit rows; its validation predictions pick the
-   *    interval scale so that 80% intervals cover 80% of unseen stays. */
-  if (progress)
-    g_printerr ("%s: training on the fit rows to calibrate the interval\n", r->model_name);
-  if ((probe = bb_los_model_train (card, x_fit, n_fit, lo_fit, hi_fit, &opts, error)) == NULL ||
-      !bb_los_model_predict_margins (probe, x_val, n_val, mu_val, error))
-    return NULL;
+  /* 1. Out-of-sample margins for the training rows pick the interval scale
+   *    so that 80% intervals cover 80% of stays the trees have not seen. A
+   *    large data set uses one probe model trained on the fit rows and
+   *    predicts the validation rows; a small one (eICU) would be too noisy
+   *    that way, so it uses 5-fold cross-validation over all training rows. */
+  if (n_train < 20000)
+    {
+      g_free (y_val);
+      g_free (mu_val);
+      y_val = g_memdup2 (y_train, sizeof (double) * n_train);
+      mu_val = g_new (double, n_train);
+      n_cal = n_train;
+      if (progress)
+        g_printerr ("%s: 5-fold cross-validation to calibrate the interval\n", r->model_name);
+      if (!cross_validate (card, x_train, lo_train, hi_train, fold_of, n_train, nf, &opts,
+                           mu_val, error))
+        return NULL;
+      calibration = "5-fold cross-validation over the training rows";
+    }
+  else
+    {
+      if (progress)
+        g_printerr ("%s: training on the fit rows to calibrate the interval\n", r->model_name);
+      if ((probe = bb_los_model_train (card, x_fit, n_fit, lo_fit, hi_fit, &opts, error)) == NULL ||
+          !bb_los_model_predict_margins (probe, x_val, n_val, mu_val, error))
+        return NULL;
+      calibration = "a model trained on the fit rows, predicting the validation rows";
+    }
   for (guint it = 0; it < 40; it++)
     {
       double mid = (lo_s + hi_s) / 2;
-      if (coverage_at (probe, mid, mu_val, y_val, n_val) >= 0.8)
+      if (coverage_at (card, mid, mu_val, y_val, n_cal) >= 0.8)
         hi_s = mid;
       else
         lo_s = mid;
     }
+  hi_s = ceil (hi_s * 1e4) / 1e4;   /* a readable scale, still covering >= 80% */
   if (progress)
-    g_printerr ("%s: interval scale %.4f covers %.1f%% of validation stays\n", r->model_name,
-                hi_s, 100 * coverage_at (probe, hi_s, mu_val, y_val, n_val));
+    g_printerr ("%s: interval scale %.4f covers %.1f%% of out-of-sample training stays (%s)\n",
+                r->model_name, hi_s, 100 * coverage_at (card, hi_s, mu_val, y_val, n_cal), calibration);
 
   /* 2. The shipped model: fit + validation rows, same parameters. */
   if (progress)
@@ -939,10 +1027,13 @@ bb_los_recipe_train (BbLosKind    kind,
   json_object_set_int_member (training, "rows", n_train);
   json_object_set_int_member (training, "seed", seed);
   json_object_set_object_member (training, "params", params_to_json (r, seed));
-  json_object_set_string_member (training, "interval_calibration",
-                                 "trees trained with aft_loss_distribution_scale; the objective's scale "
-                                 "is then chosen on the validation rows (model trained without them) "
-                                 "so that the 80% interval covers 80% of them");
+  {
+    g_autofree char *text = g_strdup_printf ("trees trained with aft_loss_distribution_scale %g; the "
+                                             "objective's scale is then the smallest that makes the 80%% "
+                                             "interval cover 80%% of out-of-sample training stays, "
+                                             "predicted by %s", r->train_scale, calibration);
+    json_object_set_string_member (training, "interval_calibration", text);
+  }
   bb_los_card_set_section (card, "training", training);
 
   json_object_set_string_member (split_obj, "method",
