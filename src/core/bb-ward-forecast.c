@@ -36,13 +36,21 @@
 #include "bb-aft-private.h"
 
 #include <math.h>
+#ifdef _OPENMP
+# include <omp.h>
+#else
+# define omp_get_max_threads() 1
+# define omp_get_num_threads() 1
+# define omp_get_thread_num() 0
+#endif
 
 #define PMF_CUTOFF        1e-16
 #define EXACT_BUDGET      150000.0  /* multiply-adds per point for the exact DP */
 #define RNA_MIN_SD        6.0
 #define FIRST_FREE_RESOLUTION_HOURS 0.25
 #define MAX_POINTS        100000
-#define PARALLEL_MIN_WORK 20000   /* patients x points worth a second thread */
+#define PARALLEL_MIN_WORK 20000   /* patients x points worth more threads */
+#define MAX_THREADS       8
 #define Z_90              1.2815515655446004
 
 /* Buffers for one discharge distribution, n_inpatients + n_bookings + 2
@@ -370,37 +378,87 @@ bb_ward_forecast_p_free_at (BbWardForecast *self,
   return p_free_at (self, &self->scratch, t_hours);
 }
 
-/* First grid time where the running maximum reaches q, then bisection
- * inside that step (see bb_ward_forecast_get_first_free). */
-static double
-first_free_quantile (BbWardForecast *self,
-                     Scratch        *scratch,
-                     const double   *envelope,
-                     double          q)
+/* The first-free quantiles: for each q the first grid time where the
+ * running maximum reaches q, then bisection inside that step (see
+ * bb_ward_forecast_get_first_free). The three searches run in step and share
+ * evaluations: in a big ward they usually sit in the same step and walk the
+ * same path, so that is five evaluations rather than fifteen. */
+static void
+compute_first_free (BbWardForecast *self,
+                    const double   *envelope,
+                    Scratch        *scratches,
+                    int             n_threads)
 {
-  double lo, hi, g_lo;
-  guint k;
+  static const double qs[3] = { 0.1, 0.5, 0.9 };
+  double lo[3], hi[3], g_lo[3], result[3];
+  gboolean active[3];
+  gboolean any_active = FALSE;
 
-  for (k = 0; k < self->n_points && envelope[k] < q; k++)
-    ;
-  if (k == self->n_points)
-    return INFINITY;
-  if (k == 0)
-    return 0.0;
-
-  lo = self->points[k - 1].t_hours;
-  hi = self->points[k].t_hours;
-  g_lo = envelope[k - 1];
-  while (hi - lo > FIRST_FREE_RESOLUTION_HOURS)
+  for (guint i = 0; i < 3; i++)
     {
-      double mid = 0.5 * (lo + hi);
+      guint k;
 
-      if (MAX (g_lo, p_free_at (self, scratch, mid)) >= q)
-        hi = mid;
+      active[i] = FALSE;
+      for (k = 0; k < self->n_points && envelope[k] < qs[i]; k++)
+        ;
+      if (k == self->n_points)
+        result[i] = INFINITY;
+      else if (k == 0)
+        result[i] = 0.0;
       else
-        lo = mid;
+        {
+          lo[i] = self->points[k - 1].t_hours;
+          hi[i] = result[i] = self->points[k].t_hours;
+          g_lo[i] = envelope[k - 1];
+          active[i] = hi[i] - lo[i] > FIRST_FREE_RESOLUTION_HOURS;
+          any_active |= active[i];
+        }
     }
-  return hi;
+
+  while (any_active)
+    {
+      double mids[3], p[3];
+      int n_mids = 0;
+
+      for (guint i = 0; i < 3; i++)
+        if (active[i])
+          {
+            double mid = 0.5 * (lo[i] + hi[i]);
+            gboolean seen = FALSE;
+
+            for (int j = 0; j < n_mids; j++)
+              seen |= mids[j] == mid;
+            if (!seen)
+              mids[n_mids++] = mid;
+          }
+
+#pragma omp parallel for num_threads (n_threads) schedule (static, 1) if (n_threads > 1 && n_mids > 1)
+      for (int j = 0; j < n_mids; j++)
+        p[j] = p_free_at (self, &scratches[omp_get_thread_num ()], mids[j]);
+
+      any_active = FALSE;
+      for (guint i = 0; i < 3; i++)
+        if (active[i])
+          {
+            double mid = 0.5 * (lo[i] + hi[i]);
+
+            for (int j = 0; j < n_mids; j++)
+              if (mids[j] == mid)
+                {
+                  if (MAX (g_lo[i], p[j]) >= qs[i])
+                    hi[i] = mid;
+                  else
+                    lo[i] = mid;
+                }
+            result[i] = hi[i];
+            active[i] = hi[i] - lo[i] > FIRST_FREE_RESOLUTION_HOURS;
+            any_active |= active[i];
+          }
+    }
+
+  self->first_free_p10 = result[0];
+  self->first_free_median = result[1];
+  self->first_free_p90 = result[2];
 }
 
 static void
@@ -421,44 +479,6 @@ compute_points (BbWardForecast *self,
       pt->free_p90 = d.base + discharges_quantile (&d, 0.9);
       pt->p_any_free = discharges_p_any_free (&d);
     }
-}
-
-static void
-fill_envelope (BbWardForecast *self,
-               double         *envelope)
-{
-  for (guint k = 0; k < self->n_points; k++)
-    envelope[k] = k > 0 ? MAX (envelope[k - 1], self->points[k].p_any_free) : self->points[k].p_any_free;
-}
-
-/* Work for the helper thread. It only writes its own points and result. */
-typedef struct
-{
-  BbWardForecast *self;
-  Scratch         scratch;
-  guint           first;
-  guint           stride;
-  const double   *envelope;
-  double          q;
-  double          result;
-} Job;
-
-static gpointer
-compute_points_job (gpointer data)
-{
-  Job *job = data;
-
-  compute_points (job->self, &job->scratch, job->first, job->stride);
-  return NULL;
-}
-
-static gpointer
-first_free_job (gpointer data)
-{
-  Job *job = data;
-
-  job->result = first_free_quantile (job->self, &job->scratch, job->envelope, job->q);
-  return NULL;
 }
 
 static int
@@ -552,7 +572,9 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
 {
   g_autoptr(BbWardForecast) self = NULL;
   g_autofree double *envelope = NULL;
+  g_autofree Scratch *scratches = NULL;
   BbWardForecastParams prm;
+  int n_threads;
 
   g_return_val_if_fail (params != NULL, NULL);
   g_return_val_if_fail (inpatients != NULL || n_inpatients == 0, NULL);
@@ -630,37 +652,29 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   self->points = g_new0 (BbWardForecastPoint, self->n_points);
   envelope = g_new (double, self->n_points);
 
-  /* Big wards use both cores: points are independent, so a helper thread
-   * takes every other one, then the 10% first-free search while this
-   * thread does the median and the 90%. Small wards are done before a
-   * thread would have started. */
+  /* Big wards use all cores, through OpenMP so that the forecast runs on
+   * the same threads that XGBoost just predicted on (a second pool would
+   * fight XGBoost's spinning idle threads for the CPUs). Points are
+   * independent; each thread has its own scratch. Small wards are done
+   * before threads would have woken up. */
+  n_threads = 1;
   if ((n_inpatients + n_bookings) * (gsize) self->n_points >= PARALLEL_MIN_WORK)
-    {
-      Job job = { self, { 0 }, 1, 2, NULL, 0.1, INFINITY };
-      GThread *helper;
+    n_threads = CLAMP (omp_get_max_threads (), 1, MAX_THREADS);
+  scratches = g_new0 (Scratch, n_threads);
+  scratches[0] = self->scratch;
+  for (int t = 1; t < n_threads; t++)
+    scratch_init (&scratches[t], self->n_scratch);
 
-      scratch_init (&job.scratch, self->n_scratch);
-      helper = g_thread_new ("bb-forecast", compute_points_job, &job);
-      compute_points (self, &self->scratch, 0, 2);
-      g_thread_join (helper);
+#pragma omp parallel num_threads (n_threads) if (n_threads > 1)
+  compute_points (self, &scratches[omp_get_thread_num ()], omp_get_thread_num (),
+                  omp_get_num_threads ());
 
-      fill_envelope (self, envelope);
-      job.envelope = envelope;
-      helper = g_thread_new ("bb-forecast", first_free_job, &job);
-      self->first_free_median = first_free_quantile (self, &self->scratch, envelope, 0.5);
-      self->first_free_p90 = first_free_quantile (self, &self->scratch, envelope, 0.9);
-      g_thread_join (helper);
-      self->first_free_p10 = job.result;
-      scratch_clear (&job.scratch);
-    }
-  else
-    {
-      compute_points (self, &self->scratch, 0, 1);
-      fill_envelope (self, envelope);
-      self->first_free_p10 = first_free_quantile (self, &self->scratch, envelope, 0.1);
-      self->first_free_median = first_free_quantile (self, &self->scratch, envelope, 0.5);
-      self->first_free_p90 = first_free_quantile (self, &self->scratch, envelope, 0.9);
-    }
+  for (guint k = 0; k < self->n_points; k++)
+    envelope[k] = k > 0 ? MAX (envelope[k - 1], self->points[k].p_any_free) : self->points[k].p_any_free;
+  compute_first_free (self, envelope, scratches, n_threads);
+
+  for (int t = 1; t < n_threads; t++)
+    scratch_clear (&scratches[t]);
 
   return g_steal_pointer (&self);
 }
