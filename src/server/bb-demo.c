@@ -25,6 +25,7 @@
 #define TARGET_OCCUPANCY     0.80
 #define CLEAN_MIN_SECONDS    3600
 #define CLEAN_RANGE_SECONDS  3600
+#define MAX_SLICE_SECONDS    600.0
 
 typedef struct
 {
@@ -941,12 +942,28 @@ arrive (BbDemoSimulation *sim,
     }
 }
 
+static void
+step_once (BbDemoSimulation *sim,
+           double            sim_seconds)
+{
+  g_autoptr(GError) error = NULL;
+
+  sim->sim_now += sim_seconds;
+
+  admit_due (sim);
+  if (bb_store_expire_holds (sim->store, &error) == 0)
+    log_failure ("expiring holds", error);
+  give_stays_to_new_admissions (sim);
+  discharge_due (sim);
+  clean_due (sim);
+  arrive (sim, sim_seconds);
+}
+
 void
 bb_demo_simulation_step (BbDemoSimulation *sim,
                          double            real_seconds)
 {
-  double sim_seconds;
-  g_autoptr(GError) error = NULL;
+  double remaining;
 
   g_return_if_fail (sim != NULL);
 
@@ -954,16 +971,17 @@ bb_demo_simulation_step (BbDemoSimulation *sim,
     return;
   sim->in_step = TRUE;
 
-  sim_seconds = real_seconds * sim->speed;
-  sim->sim_now += sim_seconds;
+  /* Long steps (a fast clock, a stalled main loop) are cut into simulated
+   * ten-minute slices so that admissions happen before their holds expire
+   * and beds are cleaned in time for the next arrival. */
+  remaining = real_seconds * sim->speed;
+  while (remaining > 0)
+    {
+      double slice = MIN (remaining, MAX_SLICE_SECONDS);
 
-  if (bb_store_expire_holds (sim->store, &error) == 0)
-    log_failure ("expiring holds", error);
-  give_stays_to_new_admissions (sim);
-  discharge_due (sim);
-  clean_due (sim);
-  admit_due (sim);
-  arrive (sim, sim_seconds);
+      step_once (sim, slice);
+      remaining -= slice;
+    }
 
   sim->in_step = FALSE;
 }
