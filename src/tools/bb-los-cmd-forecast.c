@@ -62,8 +62,8 @@ patient_table_load (PatientTable  *pt,
       if (extra_non_negative && pt->extra[r] < 0)
         {
           g_set_error (error, BB_MODEL_ERROR, BB_MODEL_ERROR_OUT_OF_RANGE,
-                       "%s: row %u, column %s: must be >= 0, got %g",
-                       path, r + 1, extra_column, pt->extra[r]);
+                       "%s: row %u, column \"%s\": must be >= 0, got %g",
+                       bb_los_table_get_name (table), r + 1, extra_column, pt->extra[r]);
           return FALSE;
         }
     }
