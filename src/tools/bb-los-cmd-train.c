@@ -27,6 +27,16 @@ print_metrics (JsonObject *metrics)
               json_object_get_double_member (test, "r2"),
               100 * json_object_get_double_member (test, "coverage_80"),
               (long) json_object_get_int_member (test, "rows"));
+  if (json_object_has_member (metrics, "cross_validation"))
+    {
+      JsonObject *cv = json_object_get_object_member (metrics, "cross_validation");
+      g_printerr ("nested 5-fold cross-validation: MAE %.3f days (training median %.3f), "
+                  "80%% coverage %.1f%% (%ld stays)\n",
+                  json_object_get_double_member (cv, "mae_days"),
+                  json_object_get_double_member (json_object_get_object_member (cv, "training_median"), "mae_days"),
+                  100 * json_object_get_double_member (cv, "coverage_80"),
+                  (long) json_object_get_int_member (cv, "rows"));
+    }
   json_object_iter_init (&iter, baselines);
   while (json_object_iter_next (&iter, &name, &node))
     if (JSON_NODE_HOLDS_OBJECT (node))
