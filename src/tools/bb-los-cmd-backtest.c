@@ -44,6 +44,7 @@ typedef struct
   int       seed;
   double    occupancy;
   gboolean  all_rows;
+  gboolean  model_stays;
   gboolean  json;
 } Options;
 
@@ -253,6 +254,16 @@ run_backtest (const Options  *opt,
             }
           row = g_rand_int_range (rng, 0, (gint32) n_pool);
           s = (Stay) { row, t, t + pool_stay[row] };
+          if (opt->model_stays)
+            {
+              double u;
+
+              do
+                u = g_rand_double (rng);
+              while (u <= 0);
+              s.leaves = t + bb_aft_quantile (bb_los_model_get_distribution (model), mu[row],
+                                              bb_los_model_get_scale (model), u);
+            }
           g_array_append_val (ward, s);
           if (d >= (guint) opt->warmup_days)
             sc.admissions++;
@@ -279,6 +290,8 @@ run_backtest (const Options  *opt,
         json_builder_add_string_value (b, bb_los_model_get_version (model));
         json_builder_set_member_name (b, "rows");
         json_builder_add_string_value (b, opt->all_rows ? "all" : "test");
+        json_builder_set_member_name (b, "stays");
+        json_builder_add_string_value (b, opt->model_stays ? "model" : "recorded");
         INT ("pool_rows", n_pool);
         INT ("capacity", opt->capacity);
         INT ("days", sc.n_days);
@@ -303,9 +316,10 @@ run_backtest (const Options  *opt,
       }
     else
       {
-        g_print ("backtest: %s (version %s) on %u %s rows of %s\n",
+        g_print ("backtest: %s (version %s) on %u %s rows of %s%s\n",
                  bb_los_model_get_name (model), bb_los_model_get_version (model), n_pool,
-                 opt->all_rows ? "(all, including training)" : "held-out", opt->data_path);
+                 opt->all_rows ? "(all, including training)" : "held-out", opt->data_path,
+                 opt->model_stays ? ", stays drawn from the model" : "");
         g_print ("ward: %d beds, %u days after %d days of warm-up, seed %d, arrivals %s\n",
                  opt->capacity, sc.n_days, opt->warmup_days, opt->seed,
                  weekdays_only ? "Monday to Friday" : "every day");
@@ -346,6 +360,9 @@ bb_los_cmd_backtest (int    argc,
       "Demand as a fraction of the beds (default 0.9)", "F" },
     { "all-rows", 0, 0, G_OPTION_ARG_NONE, &opt.all_rows,
       "Draw patients from all rows, including the model's training rows (optimistic)", NULL },
+    { "model-stays", 0, 0, G_OPTION_ARG_NONE, &opt.model_stays,
+      "Draw each stay from the model instead of using the recorded one: checks the forecast's maths "
+      "(its bias should vanish), not the model", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &opt.json, "Print the result as JSON", NULL },
     { NULL }
   };
