@@ -144,6 +144,18 @@ parse_number (const char *s,
   return TRUE;
 }
 
+/* Whole numbers go out as JSON integers ("age": 59, not 59.0). */
+static void
+set_number (JsonObject *obj,
+            const char *name,
+            double      v)
+{
+  if (v == floor (v) && fabs (v) < 1e15)
+    json_object_set_int_member (obj, name, (gint64) v);
+  else
+    json_object_set_double_member (obj, name, v);
+}
+
 /* One row's features: numbers for numeric features that read as numbers,
  * the text otherwise (the model's encoder reads "> 89" and "13:14:00");
  * empty cells are missing. */
@@ -167,7 +179,7 @@ row_features (BbDemoPatients *self,
         continue;
 
       if (g_hash_table_contains (self->numeric, name) && parse_number (cell, &v))
-        json_object_set_double_member (obj, name, v);
+        set_number (obj, name, v);
       else
         json_object_set_string_member (obj, name, cell);
     }
@@ -511,8 +523,11 @@ load_from_card (BbDemoPatients *self,
   JsonObject *fstats = get_object (stats, "features");
   JsonArray *target = get_array (get_object (stats, "target"), "quantiles");
 
+  gboolean whole_days;
+
   if (target == NULL || json_array_get_length (target) == 0)
     return FALSE;
+  whole_days = quantiles_are_integers (target);
 
   for (guint k = 0; k < POOL_SIZE; k++)
     {
@@ -541,7 +556,7 @@ load_from_card (BbDemoPatients *self,
                     v = round (v);
                   else
                     v = round (v * 10) / 10;
-                  json_object_set_double_member (features, name, v);
+                  set_number (features, name, v);
                 }
             }
           else if ((freq = get_object (fs, "frequencies")) != NULL)
@@ -554,7 +569,10 @@ load_from_card (BbDemoPatients *self,
         }
 
       quantile_sample (target, g_rand_double (rand), &los);
-      add_stay (self, features, MAX (0.05, los));
+      /* A target counted in whole days (SPARCS): people leave at any hour. */
+      if (whole_days)
+        los += g_rand_double_range (rand, -0.45, 0.45);
+      add_stay (self, features, MAX (whole_days ? 0.25 : 0.05, los));
     }
 
   self->description = g_strdup_printf ("synthetic, from the statistics of %s.card.json", self->model);
