@@ -8,8 +8,9 @@
  * that returned TRUE has reached the disk before the HTTP layer answers 2xx.
  *
  * After each committed change the store emits ::event (one per bed change,
- * with the BbEvent) and ::changed (hospital id) so the HTTP layer can push
- * live events and drop cached responses. */
+ * with the BbEvent as a G_TYPE_POINTER, valid during the emission) and
+ * ::changed (hospital id, G_TYPE_INT64) so the HTTP layer can push live
+ * events and drop cached responses. Handlers may call back into the store. */
 #pragma once
 
 #include <glib-object.h>
@@ -55,6 +56,9 @@ gboolean     bb_store_integrity_check    (BbStore     *self,
                                           GError     **error);
 
 /* ---- Public reads (no patient data) ---- */
+/* Bed counts: free = U and not held by a booking; reserved = held by a
+ * held or confirmed booking; occupied = O; cleaning = H or K; closed = C or
+ * I. They add up to total. */
 /* kind: NULL for all ward kinds. Elements: BbHospital. */
 GPtrArray   *bb_store_list_hospitals     (BbStore     *self,
                                           const char  *kind,
@@ -235,12 +239,14 @@ BbBooking   *bb_store_create_booking     (BbStore     *self,
 BbBooking   *bb_store_get_booking        (BbStore     *self,
                                           gint64       booking_id,
                                           GError     **error);
-/* hospital_id 0: all; status NULL: all. Newest first. */
+/* hospital_id 0: all; status NULL: all. Newest first, at most 1000. */
 GPtrArray   *bb_store_list_bookings      (BbStore     *self,
                                           gint64       hospital_id,
                                           const char  *status,
                                           GError     **error);
-/* forecast_model NULL when no forecast was shown. */
+/* Only a held booking can be confirmed; it then keeps its bed (or, for a
+ * future start, its place) until admitted or cancelled and no longer
+ * expires. forecast_model NULL when no forecast was shown. */
 BbBooking   *bb_store_confirm_booking    (BbStore     *self,
                                           gint64       actor_id,
                                           gint64       booking_id,
@@ -261,7 +267,9 @@ BbBooking   *bb_store_admit_booking      (BbStore     *self,
 /* Expires holds whose expiry has passed, freeing their beds. */
 guint        bb_store_expire_holds       (BbStore     *self,
                                           GError     **error);
-/* Future bookings of a ward that are held or confirmed, for the forecast. */
+/* Future bookings of a ward that are held or confirmed, for the forecast:
+ * those that hold no bed yet (a booking holding a bed is already counted
+ * as a reserved bed). Oldest start first. */
 GPtrArray   *bb_store_list_ward_bookings (BbStore     *self,
                                           gint64       ward_id,
                                           GError     **error);
