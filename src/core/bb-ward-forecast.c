@@ -432,7 +432,7 @@ compute_first_free (BbWardForecast *self,
               mids[n_mids++] = mid;
           }
 
-#pragma omp parallel for num_threads (n_threads) schedule (static, 1) if (n_threads > 1 && n_mids > 1)
+#pragma omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1 && n_mids > 1)
       for (int j = 0; j < n_mids; j++)
         p[j] = p_free_at (self, &scratches[omp_get_thread_num ()], mids[j]);
 
@@ -462,23 +462,19 @@ compute_first_free (BbWardForecast *self,
 }
 
 static void
-compute_points (BbWardForecast *self,
-                Scratch        *scratch,
-                guint           first,
-                guint           stride)
+compute_point (BbWardForecast *self,
+               Scratch        *scratch,
+               guint           k)
 {
-  for (guint k = first; k < self->n_points; k += stride)
-    {
-      BbWardForecastPoint *pt = &self->points[k];
-      Discharges d;
+  BbWardForecastPoint *pt = &self->points[k];
+  Discharges d;
 
-      pt->t_hours = k * self->params.step_hours;
-      discharges_at (self, scratch, pt->t_hours, &d);
-      pt->free_mean = d.base + d.mean;
-      pt->free_p10 = d.base + discharges_quantile (&d, 0.1);
-      pt->free_p90 = d.base + discharges_quantile (&d, 0.9);
-      pt->p_any_free = discharges_p_any_free (&d);
-    }
+  pt->t_hours = k * self->params.step_hours;
+  discharges_at (self, scratch, pt->t_hours, &d);
+  pt->free_mean = d.base + d.mean;
+  pt->free_p10 = d.base + discharges_quantile (&d, 0.1);
+  pt->free_p90 = d.base + discharges_quantile (&d, 0.9);
+  pt->p_any_free = discharges_p_any_free (&d);
 }
 
 static int
@@ -665,9 +661,11 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   for (int t = 1; t < n_threads; t++)
     scratch_init (&scratches[t], self->n_scratch);
 
-#pragma omp parallel num_threads (n_threads) if (n_threads > 1)
-  compute_points (self, &scratches[omp_get_thread_num ()], omp_get_thread_num (),
-                  omp_get_num_threads ());
+  /* Dynamic scheduling: on a busy machine a thread may be descheduled, and
+   * the others then take its points instead of waiting for it. */
+#pragma omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1)
+  for (guint k = 0; k < self->n_points; k++)
+    compute_point (self, &scratches[omp_get_thread_num ()], k);
 
   for (guint k = 0; k < self->n_points; k++)
     envelope[k] = k > 0 ? MAX (envelope[k - 1], self->points[k].p_any_free) : self->points[k].p_any_free;
