@@ -29,6 +29,9 @@
 #define MAX_OCCUPANCY_POINTS   20000
 #define MAX_TEXT               4000
 #define MAX_SHORT_TEXT         300
+/* Times outside 1970..2200 are input errors, and keep arithmetic on them
+ * far from overflow. */
+#define MAX_TIME               G_GINT64_CONSTANT (7258118400)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_reset)
 
@@ -1523,6 +1526,16 @@ bb_store_occupancy (BbStore  *self,
   if (step_seconds <= 0)
     {
       g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "step: must be positive");
+      return NULL;
+    }
+  if (from < 0 || from > MAX_TIME)
+    {
+      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "from: not a time between 1970 and 2200");
+      return NULL;
+    }
+  if (to < 0 || to > MAX_TIME)
+    {
+      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "to: not a time between 1970 and 2200");
       return NULL;
     }
   if (to < from)
@@ -3101,9 +3114,9 @@ bb_store_create_booking (BbStore     *self,
                    "hold_minutes: at most %d", MAX_HOLD_MINUTES);
       return NULL;
     }
-  if (start < 0)
+  if (start < 0 || start > MAX_TIME)
     {
-      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "start: before 1970");
+      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "start: not a time between 1970 and 2200");
       return NULL;
     }
 

@@ -307,6 +307,14 @@ test_booking_holds_a_free_bed (Fixture       *f,
   g_clear_error (&error);
   g_assert_null (bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "", NULL, 0, &error));
   g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bb_store_create_booking (f->store, f->staff, f->hospital, f->general, G_MAXINT64, "P", NULL, 0,
+                                          &error));
+  g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P", NULL, 100000,
+                                          &error));
+  g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
 }
 
 static void
@@ -799,6 +807,15 @@ test_occupancy_is_rebuilt_from_admissions_and_transfers (Fixture       *f,
   g_clear_error (&error);
   g_assert_null (bb_store_occupancy (f->store, f->hospital, 0, T0, T0 + 365 * 86400, 60, &error));
   g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bb_store_occupancy (f->store, f->hospital, 0, G_MININT64, G_MAXINT64, G_MAXINT64, &error));
+  g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bb_store_occupancy (f->store, f->hospital, 0, T0 + H, T0, H, &error));
+  g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (bb_store_occupancy (f->store, 999, 0, T0, T0 + H, H, &error));
+  g_assert_error (error, BB_STORE_ERROR, BB_STORE_ERROR_NOT_FOUND);
 }
 
 /* ---- accounts ---- */
