@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* main.c: bedboard-server entry point (placeholder until the server lands). */
+/* main.c: bedboard-server entry point; everything else is in the server library. */
 #include "config.h"
 
-#include <glib.h>
+#include "bb-server-cli.h"
 
 int
-main (int argc, char **argv)
+main (int    argc,
+      char **argv)
 {
-  g_printerr ("bedboard-server %s\n", PACKAGE_VERSION);
-  return 0;
+  return bb_server_cli_run (argc, argv);
 }
