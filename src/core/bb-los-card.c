@@ -35,7 +35,7 @@ struct _BbLosCard
 
 G_DEFINE_FINAL_TYPE (BbLosCard, bb_los_card, G_TYPE_OBJECT)
 
-static const char * const section_names[] = { "training", "split", "metrics", "statistics" };
+static const char * const section_names[] = { "training", "split", "metrics", "statistics", NULL };
 
 static void
 bb_los_feature_free (BbLosFeature *feature)
@@ -394,7 +394,7 @@ bb_los_card_new_from_json (JsonNode  *node,
         return NULL;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (section_names); i++)
+  for (guint i = 0; section_names[i] != NULL; i++)
     {
       JsonNode *sec = json_object_get_member (root, section_names[i]);
       if (sec == NULL || JSON_NODE_HOLDS_NULL (sec))
@@ -548,7 +548,7 @@ bb_los_card_to_json (BbLosCard *self)
     json_builder_add_value (b, feature_to_json (g_ptr_array_index (self->features, i)));
   json_builder_end_array (b);
 
-  for (guint i = 0; i < G_N_ELEMENTS (section_names); i++)
+  for (guint i = 0; section_names[i] != NULL; i++)
     {
       JsonObject *sec = g_hash_table_lookup (self->sections, section_names[i]);
       JsonNode *node;
@@ -778,8 +778,7 @@ bb_los_card_set_section (BbLosCard  *self,
                          JsonObject *object)
 {
   g_return_if_fail (BB_IS_LOS_CARD (self));
-  g_return_if_fail (g_strv_contains ((const char * const *) section_names, section) ||
-                    TRUE);
+  g_return_if_fail (g_strv_contains ((const char * const *) section_names, section));
   if (object == NULL)
     g_hash_table_remove (self->sections, section);
   else

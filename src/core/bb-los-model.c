@@ -251,7 +251,6 @@ bb_los_model_train (BbLosCard                *card,
         g_printerr ("  %s: round %u of %u\n", bb_los_card_get_name (card),
                     it + 1, options->rounds);
     }
-  /* Prediction after training should use every core, not the training count. */
   return g_steal_pointer (&self);
 }
 

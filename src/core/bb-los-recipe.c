@@ -306,7 +306,6 @@ new_card (const Recipe      *r,
 
   bb_los_card_set_name (card, r->model_name);
   bb_los_card_set_version (card, "1");
-  bb_los_card_set_booster (card, g_strconcat (r->model_name, ".ubj", NULL));
   {
     g_autofree char *booster = g_strconcat (r->model_name, ".ubj", NULL);
     bb_los_card_set_booster (card, booster);
