@@ -36,9 +36,13 @@
 #include "bb-aft-private.h"
 
 #include <math.h>
+/* Without OpenMP the forecast runs on one thread, and the pragmas vanish
+ * rather than warn. */
 #ifdef _OPENMP
 # include <omp.h>
+# define BB_OMP(directive) _Pragma (#directive)
 #else
+# define BB_OMP(directive)
 # define omp_get_max_threads() 1
 # define omp_get_num_threads() 1
 # define omp_get_thread_num() 0
@@ -432,7 +436,7 @@ compute_first_free (BbWardForecast *self,
               mids[n_mids++] = mid;
           }
 
-#pragma omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1 && n_mids > 1)
+      BB_OMP (omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1 && n_mids > 1))
       for (int j = 0; j < n_mids; j++)
         p[j] = p_free_at (self, &scratches[omp_get_thread_num ()], mids[j]);
 
@@ -663,7 +667,7 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
 
   /* Dynamic scheduling: on a busy machine a thread may be descheduled, and
    * the others then take its points instead of waiting for it. */
-#pragma omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1)
+  BB_OMP (omp parallel for num_threads (n_threads) schedule (dynamic, 1) if (n_threads > 1))
   for (guint k = 0; k < self->n_points; k++)
     compute_point (self, &scratches[omp_get_thread_num ()], k);
 
