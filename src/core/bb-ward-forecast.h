@@ -72,7 +72,10 @@ typedef struct _BbWardForecast BbWardForecast;
 
 /* Checks the input (capacity > 0, no more inpatients than beds, finite mu,
  * elapsed >= 0, ...) and computes the points at t = 0, step, 2 step, ... up
- * to the horizon. Errors are BB_FORECAST_ERROR_INVALID naming the item. */
+ * to the horizon. Errors are BB_FORECAST_ERROR_INVALID naming the item.
+ * Big wards are computed on all cores (OpenMP). Different forecasts may be
+ * used from different threads; one forecast from one thread at a time (its
+ * p_free_at reuses scratch buffers). */
 BbWardForecast            *bb_ward_forecast_compute          (const BbWardForecastParams *params,
                                                               const BbForecastInpatient  *inpatients,
                                                               guint                       n_inpatients,
