@@ -37,6 +37,8 @@ GQuark bb_api_error_quark (void);
 
 /* Request bodies larger than this are refused with 413. */
 #define BB_MAX_BODY_SIZE (1024 * 1024)
+/* JSON bodies nested deeper than this are refused before parsing. */
+#define BB_MAX_BODY_DEPTH 32
 
 typedef struct _BbRequest BbRequest;
 

@@ -613,6 +613,40 @@ bearer_token (SoupServerMessage *msg,
   return *header ? header : NULL;
 }
 
+/* json-glib parses recursively, so a body of a few hundred thousand '['
+ * would overflow the stack; no request of ours nests more than a few levels. */
+static gboolean
+json_nesting_is_shallow (const char *data,
+                         gsize       length,
+                         guint       max_depth)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_body (BbRequest  *req,
            GError    **error)
@@ -640,6 +674,13 @@ read_body (BbRequest  *req,
     {
       req->body = json_object_new ();
       return TRUE;
+    }
+
+  if (!json_nesting_is_shallow (data, length, BB_MAX_BODY_DEPTH))
+    {
+      g_set_error (error, BB_API_ERROR, BB_API_ERROR_INVALID,
+                   "malformed JSON: nested deeper than %d levels", BB_MAX_BODY_DEPTH);
+      return FALSE;
     }
 
   parser = json_parser_new_immutable ();
