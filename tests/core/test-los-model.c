@@ -218,6 +218,49 @@ test_right_censored_stays_lengthen_predictions (Fixture       *f,
   g_assert_cmpfloat (mu_cens, >, mu_obs);
 }
 
+typedef struct
+{
+  BbLosModel  *model;
+  const float *rows;
+  const double *expected;
+} PredictJob;
+
+static gpointer
+predict_repeatedly (gpointer data)
+{
+  PredictJob *job = data;
+
+  for (guint k = 0; k < 50; k++)
+    {
+      double mu[N_ROWS];
+      g_autoptr(GError) error = NULL;
+      if (!bb_los_model_predict_margins (job->model, job->rows, N_ROWS, mu, &error) ||
+          memcmp (mu, job->expected, sizeof mu) != 0)
+        return GINT_TO_POINTER (FALSE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+test_one_model_predicts_from_several_threads (Fixture       *f,
+                                              gconstpointer  data)
+{
+  BbLosTrainOptions o = options (2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbLosModel) model = bb_los_model_train (f->card, f->rows, N_ROWS, f->lower, f->upper, &o, &error);
+  double expected[N_ROWS];
+  PredictJob job;
+  GThread *threads[4];
+
+  g_assert_no_error (error);
+  g_assert_true (bb_los_model_predict_margins (model, f->rows, N_ROWS, expected, &error));
+  job = (PredictJob) { model, f->rows, expected };
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("predict", predict_repeatedly, &job);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[t])));
+}
+
 static void
 test_bad_bounds_and_boosters_are_errors (Fixture       *f,
                                          gconstpointer  data)
@@ -254,6 +297,7 @@ main (int    argc,
   ADD ("/los/model/contributions-add-up-to-the-margin", test_contributions_add_up_to_the_margin);
   ADD ("/los/model/right-censored-stays-lengthen-predictions",
        test_right_censored_stays_lengthen_predictions);
+  ADD ("/los/model/one-model-predicts-from-several-threads", test_one_model_predicts_from_several_threads);
   ADD ("/los/model/bad-bounds-and-boosters-are-errors", test_bad_bounds_and_boosters_are_errors);
 #undef ADD
 

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-los-recipe.c: the ward-los recipe end to end on a synthetic
+ * SPARCS-shaped table: split, whole-day predictions, the diagnosis x risk
+ * baseline, statistics, and a split that does not move with the seed. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bb-los-recipe.h"
+
+static const char *diagnoses[] = { "CIR019", "DIG001", "MUS010", "NEO030", "PRG013" };
+static const double dx_days[] = { 4.0, 2.0, 3.0, 6.0, 2.5 };
+static const char *risks[] = { "Minor", "Moderate", "Major", "Extreme" };
+
+static BbLosTable *
+sparcs_like_table (guint n)
+{
+  g_autoptr(GString) csv = g_string_new ("Patient.Disposition,los,deathrisk,age,Hospital.Service.Area,"
+                                         "Hospital.County,Gender,Race,Ethnicity,Type.of.Admission,"
+                                         "Emergency.Department.Indicator,CCSR.Diagnosis.Code\n");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (3);
+  g_autoptr(GError) error = NULL;
+  BbLosTable *table;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint d = g_rand_int_range (rand, 0, G_N_ELEMENTS (diagnoses));
+      guint r = g_rand_int_range (rand, 0, 4);
+      double stay = dx_days[d] * (1 + 0.6 * r) * exp (g_rand_double_range (rand, -0.4, 0.4));
+      int los = MAX (1, (int) lround (stay));
+
+      g_string_append_printf (csv, "Home or Self Care,%d,%s,%s,New York City,%s,%s,Other Race,Unknown,"
+                              "Elective,%s,%s\n", los, risks[r],
+                              g_rand_boolean (rand) ? "50 to 69" : "18 to 29",
+                              g_rand_boolean (rand) ? "Bronx" : "Kings",
+                              g_rand_boolean (rand) ? "F" : "M", i % 7 == 0 ? "Y" : "N", diagnoses[d]);
+    }
+  table = bb_los_table_new_from_data ("discharges.csv", csv->str, csv->len, &error);
+  g_assert_no_error (error);
+  return table;
+}
+
+static void
+test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines (void)
+{
+  g_autoptr(BbLosTable) table = sparcs_like_table (600);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbLosModel) model = NULL;
+  BbLosCard *card;
+  BbLosKind kind;
+  JsonObject *metrics, *test, *table_baseline, *split, *stats;
+  BbLosPrediction p;
+  double mu;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (bb_los_kind_guess (table, &kind, &error));
+  g_assert_cmpint (kind, ==, BB_LOS_KIND_WARD);
+  model = bb_los_recipe_train (kind, table, NULL, NULL, 42, FALSE, &error);
+  g_assert_no_error (error);
+  card = bb_los_model_get_card (model);
+  g_assert_cmpstr (bb_los_card_get_name (card), ==, "ward-los");
+  g_assert_cmpfloat (bb_los_card_get_resolution_days (card), ==, 1);
+  g_assert_cmpint (bb_los_card_find_feature (card, "Race"), ==, -1);
+  g_assert_cmpint (bb_los_card_find_feature (card, "Ethnicity"), ==, -1);
+  g_assert_cmpint (bb_los_card_find_feature (card, "Patient.Disposition"), ==, -1);
+
+  split = bb_los_card_get_section (card, "split");
+  g_assert_cmpint (json_object_get_int_member (split, "train_rows") +
+                   json_object_get_int_member (split, "test_rows"), ==, 600);
+  stats = bb_los_card_get_section (card, "statistics");
+  g_assert_cmpint (json_object_get_int_member (stats, "rows"), ==,
+                   json_object_get_int_member (split, "train_rows"));
+
+  metrics = bb_los_card_get_section (card, "metrics");
+  test = json_object_get_object_member (metrics, "test");
+  table_baseline = json_object_get_object_member (json_object_get_object_member (metrics, "baselines"),
+                                                  "median_by_diagnosis_and_risk");
+  g_assert_nonnull (table_baseline);
+  /* The data is made of diagnosis x risk, so the table is a strong baseline;
+   * the model must be about as good and far better than one number. */
+  g_assert_cmpfloat (json_object_get_double_member (test, "mae_days"), <,
+                     1.1 * json_object_get_double_member (table_baseline, "mae_days"));
+  g_assert_cmpfloat (json_object_get_double_member (test, "mae_days"), <,
+                     json_object_get_double_member (json_object_get_object_member (
+                       json_object_get_object_member (metrics, "baselines"), "training_median"), "mae_days"));
+  g_assert_cmpfloat (json_object_get_double_member (test, "coverage_80"), >, 0.6);
+
+  g_assert_true (json_parser_load_from_data (parser, "{\"CCSR.Diagnosis.Code\": \"NEO030\", \"deathrisk\": \"Extreme\"}",
+                                             -1, NULL));
+  g_assert_true (bb_los_model_predict_json (model, json_node_get_object (json_parser_get_root (parser)), &mu, &error));
+  bb_los_model_interval (model, mu, &p);
+  g_assert_cmpfloat (p.median_days, ==, round (p.median_days));
+  g_assert_cmpfloat (p.p10_days, >=, 1);
+  g_assert_cmpfloat (p.median_days, >, 6);
+}
+
+static void
+test_held_out_rows_do_not_depend_on_the_seed (void)
+{
+  g_autoptr(BbLosTable) table = sparcs_like_table (400);
+  g_autoptr(GError) error = NULL;
+  g_autofree BbLosSplit *split = bb_los_recipe_split (BB_LOS_KIND_WARD, table, &error);
+  guint test_rows = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 400; i++)
+    test_rows += split[i] == BB_LOS_SPLIT_TEST;
+  /* About 20%, and fixed: row 0's bucket comes from a hash of "0". */
+  g_assert_cmpuint (test_rows, >, 50);
+  g_assert_cmpuint (test_rows, <, 110);
+  {
+    g_autofree BbLosSplit *again = bb_los_recipe_split (BB_LOS_KIND_WARD, table, &error);
+    g_assert_cmpmem (split, 400 * sizeof (BbLosSplit), again, 400 * sizeof (BbLosSplit));
+  }
+}
+
+static void
+test_metrics_match_hand_computed_values (void)
+{
+  double actual[] = { 1, 2, 3, 10 };
+  double median[] = { 2, 2, 2, 2 };
+  double p10[] = { 0.5, 3, 1, 1 };
+  double p90[] = { 1.5, 4, 5, 5 };
+  BbLosMetrics m;
+
+  bb_los_metrics_compute (actual, median, p10, p90, 4, &m);
+  g_assert_cmpuint (m.n, ==, 4);
+  g_assert_cmpfloat_with_epsilon (m.mae, (1 + 0 + 1 + 8) / 4.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (m.median_ae, 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (m.rmse, sqrt ((1 + 0 + 1 + 64) / 4.0), 1e-12);
+  /* mean 4, SST = 9 + 4 + 1 + 36 = 50 */
+  g_assert_cmpfloat_with_epsilon (m.r2, 1 - 66 / 50.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (m.coverage_80, 0.5, 1e-12);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/los/recipe/ward-recipe-trains-predicts-whole-days-and-beats-the-baselines",
+                   test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines);
+  g_test_add_func ("/los/recipe/held-out-rows-do-not-depend-on-the-seed",
+                   test_held_out_rows_do_not_depend_on_the_seed);
+  g_test_add_func ("/los/recipe/metrics-match-hand-computed-values",
+                   test_metrics_match_hand_computed_values);
+
+  return g_test_run ();
+}
