@@ -26,6 +26,7 @@
 #define CLEAN_MIN_SECONDS    3600
 #define CLEAN_RANGE_SECONDS  3600
 #define MAX_SLICE_SECONDS    600.0
+#define STEP_DOWN_SHARE      0.2
 
 typedef struct
 {
@@ -112,6 +113,7 @@ typedef struct
   gint64   hospital_id;
   int      model;          /* 0 icu-los, 1 ward-los */
   double   arrivals_per_s; /* simulated */
+  double   demand;         /* factor on arrivals_per_s, see update_demand() */
 } SimWard;
 
 typedef struct
@@ -713,6 +715,7 @@ load_wards (BbDemoSimulation *sim)
       w.model = g_strcmp0 ((const char *) sqlite3_column_text (st, 2), "icu-los") == 0 ? 0 : 1;
       /* Little's law: occupied = arrival rate x mean stay. */
       w.arrivals_per_s = TARGET_OCCUPANCY * capacity / (mean_los[w.model] * DAY);
+      w.demand = 1.0;
       g_array_append_val (sim->wards, w);
     }
 }
@@ -809,6 +812,49 @@ give_stays_to_new_admissions (BbDemoSimulation *sim)
     }
 }
 
+/* Some intensive care patients go on to a ward bed of the same hospital
+ * rather than home; their stay goes on with a ward stay's length. */
+static gboolean
+step_down (BbDemoSimulation *sim,
+           gint64            admission_id)
+{
+  sqlite3 *db = _bb_store_get_db (sim->store);
+  g_autoptr(BbAdmission) adm = bb_store_get_admission (sim->store, admission_id, NULL);
+  g_autoptr(BbWard) ward = adm ? bb_store_get_ward (sim->store, adm->ward_id, NULL) : NULL;
+  g_autoptr(GArray) beds = NULL;
+  g_autoptr(GError) error = NULL;
+  const SimPatient *p;
+  double so_far;
+
+  if (ward == NULL || g_strcmp0 (ward->model, "icu-los") != 0 ||
+      g_rand_double (sim->rand) >= STEP_DOWN_SHARE)
+    return FALSE;
+
+  beds = query_ids (db,
+                    "SELECT b.id FROM beds b JOIN wards w ON w.id = b.ward "
+                    "WHERE w.hospital = ?1 AND w.model = 'ward-los' AND w.kind <> 'maternity' "
+                    "  AND b.status = 'U' AND NOT EXISTS (SELECT 1 FROM bookings k "
+                    "    WHERE k.bed = b.id AND k.status IN ('held', 'confirmed')) "
+                    "ORDER BY b.id", adm->hospital_id);
+  if (beds->len == 0)
+    return FALSE;
+
+  if (!bb_store_transfer (sim->store, 0, admission_id,
+                          g_array_index (beds, gint64, g_rand_int_range (sim->rand, 0, (gint32) beds->len)),
+                          &error))
+    {
+      log_failure ("step-down transfer", error);
+      return FALSE;
+    }
+
+  p = draw_patient (sim, 1);
+  so_far = (sim->sim_now - adm->admitted_at) / DAY;
+  if (!_bb_store_set_demo_los (sim->store, admission_id, so_far + (p ? p->los_days : 3.0), &error))
+    log_failure ("setting a stay", error);
+
+  return TRUE;
+}
+
 static void
 discharge_due (BbDemoSimulation *sim)
 {
@@ -822,8 +868,11 @@ discharge_due (BbDemoSimulation *sim)
   for (guint i = 0; i < ids->len; i++)
     {
       g_autoptr(GError) error = NULL;
+      gint64 id = g_array_index (ids, gint64, i);
 
-      if (!bb_store_discharge (sim->store, 0, g_array_index (ids, gint64, i), &error))
+      if (step_down (sim, id))
+        continue;
+      if (!bb_store_discharge (sim->store, 0, id, &error))
         log_failure ("discharge", error);
     }
 }
@@ -894,14 +943,42 @@ admit_due (BbDemoSimulation *sim)
     }
 }
 
+/* Little's law alone undershoots: small wards turn patients away when
+ * full, some bookings are cancelled and held beds wait for their patient.
+ * Nudge each ward's arrivals towards the target occupancy instead. */
+static void
+update_demand (BbDemoSimulation *sim)
+{
+  sqlite3 *db = _bb_store_get_db (sim->store);
+  g_autoptr(sqlite3_stmt) st = NULL;
+
+  st = prepare (db, "SELECT ward, COUNT (*), TOTAL (status = 'O') FROM beds GROUP BY ward", NULL);
+  while (st != NULL && sqlite3_step (st) == SQLITE_ROW)
+    {
+      gint64 ward_id = sqlite3_column_int64 (st, 0);
+      double total = sqlite3_column_double (st, 1);
+      double occupied = sqlite3_column_double (st, 2);
+
+      for (guint i = 0; i < sim->wards->len; i++)
+        {
+          SimWard *w = &g_array_index (sim->wards, SimWard, i);
+
+          if (w->ward_id == ward_id && total > 0)
+            w->demand = CLAMP (1 + 5 * (TARGET_OCCUPANCY - occupied / total) / TARGET_OCCUPANCY, 0.2, 4.0);
+        }
+    }
+}
+
 static void
 arrive (BbDemoSimulation *sim,
         double            sim_seconds)
 {
+  update_demand (sim);
+
   for (guint i = 0; i < sim->wards->len; i++)
     {
       const SimWard *w = &g_array_index (sim->wards, SimWard, i);
-      guint n = poisson (sim->rand, w->arrivals_per_s * sim_seconds);
+      guint n = poisson (sim->rand, w->arrivals_per_s * w->demand * sim_seconds);
 
       for (guint k = 0; k < n; k++)
         {

@@ -1420,6 +1420,8 @@ test_simulation_admits_discharges_and_cleans (void)
   g_assert_cmpuint (count_rows (store, path, "SELECT COUNT (*) FROM audit WHERE action = 'mark-clean'"),
                     >, cleans_before + 20);
   g_assert_cmpint (bb_store_last_event_seq (store), >, seq_before + 60);
+  /* Some intensive care patients stepped down to a ward bed. */
+  g_assert_cmpuint (count_rows (store, path, "SELECT COUNT (*) FROM audit WHERE action = 'transfer'"), >, 0);
 
   c = network_counts (store);
   g_test_message ("after two simulated days: %u of %u beds occupied", c.occupied, c.beds);
