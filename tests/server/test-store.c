@@ -4,6 +4,9 @@
  * believable hospital network. */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/wait.h>
+
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -536,7 +539,7 @@ test_last_bed_race_has_one_winner (Fixture       *f,
                                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  Racer racers[12];
+  Racer racers[32];
   GThread *threads[G_N_ELEMENTS (racers)];
   guint winners = 0;
 
@@ -589,6 +592,90 @@ test_schema_refuses_a_second_hold_or_admission (Fixture       *f,
                          ", 'Y', 0)", f->general_beds[0]);
   g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL) & 0xff, ==, SQLITE_CONSTRAINT);
   sqlite3_close (db);
+}
+
+/* A child process that books and admits as fast as it can, printing the id
+ * of each booking whose admission the store acknowledged, until killed. */
+static int
+run_crash_writer (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbStore) store = bb_store_open (path, &error);
+
+  if (store == NULL)
+    return 2;
+
+  for (guint i = 0;; i++)
+    {
+      g_autoptr(BbBooking) booking = NULL;
+      g_autoptr(BbBooking) admitted = NULL;
+      g_autofree char *ref = g_strdup_printf ("CRASH-%u", i);
+      g_autoptr(GPtrArray) inpatients = NULL;
+
+      booking = bb_store_create_booking (store, 0, 1, 2, 0, ref, NULL, 0, &error);
+      if (booking == NULL)
+        return 3;
+      admitted = bb_store_admit_booking (store, 0, booking->id, 0, &error);
+      if (admitted == NULL)
+        return 4;
+      g_print ("%" G_GINT64_FORMAT "\n", booking->id);
+      fflush (stdout);
+      /* Free the bed again so the writer never runs out. */
+      if (!bb_store_discharge (store, 0, admitted->admission_id, &error) ||
+          !bb_store_set_bed_status (store, 0, admitted->bed_id, BB_BED_STATUS_UNOCCUPIED, &error))
+        return 5;
+    }
+}
+
+static void
+test_acknowledged_writes_survive_kill (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) acknowledged = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GIOChannel) out = NULL;
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self_exe, "--crash-writer", f->path, NULL };
+  GPid pid;
+  int out_fd;
+  int status = 0;
+
+  g_assert_nonnull (self_exe);
+  g_clear_object (&f->store);
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                           &pid, NULL, &out_fd, NULL, &error));
+  g_assert_no_error (error);
+  out = g_io_channel_unix_new (out_fd);
+  g_io_channel_set_close_on_unref (out, TRUE);
+
+  while (acknowledged->len < 200)
+    {
+      char *line = NULL;
+
+      if (g_io_channel_read_line (out, &line, NULL, NULL, NULL) != G_IO_STATUS_NORMAL)
+        break;
+      g_ptr_array_add (acknowledged, g_strstrip (line));
+    }
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+  g_assert_cmpuint (acknowledged->len, ==, 200);
+
+  /* Everything acknowledged is there, and the database is sound. */
+  f->store = open_store (f);
+  g_assert_true (bb_store_integrity_check (f->store, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < acknowledged->len; i++)
+    {
+      g_autoptr(BbBooking) b = bb_store_get_booking (f->store, g_ascii_strtoll (acknowledged->pdata[i], NULL, 10),
+                                                     &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (b->status, ==, BB_BOOKING_ADMITTED);
+      g_assert_cmpint (b->admission_id, >, 0);
+    }
+  g_assert_cmpuint (count_rows (f->store, f->path,
+                                "SELECT COUNT (*) FROM admissions WHERE discharged_at IS NULL"), <=, 1);
 }
 
 /* ---- beds and admissions ---- */
@@ -1439,6 +1526,9 @@ test_simulation_admits_discharges_and_cleans (void)
 int
 main (int argc, char **argv)
 {
+  if (argc == 3 && g_str_equal (argv[1], "--crash-writer"))
+    return run_crash_writer (argv[2]);
+
   g_setenv ("BEDBOARD_FAST_HASH", "1", TRUE);
   g_test_init (&argc, &argv, NULL);
 
@@ -1456,6 +1546,7 @@ main (int argc, char **argv)
   ADD ("/store/booking/last-bed-race-has-exactly-one-winner", test_last_bed_race_has_one_winner);
   ADD ("/store/booking/schema-refuses-a-second-hold-or-admission-per-bed",
        test_schema_refuses_a_second_hold_or_admission);
+  ADD ("/store/durability/acknowledged-writes-survive-kill-9", test_acknowledged_writes_survive_kill);
   ADD ("/store/bed/invalid-transitions-conflict-with-a-reason", test_invalid_transitions_conflict_with_a_reason);
   ADD ("/store/bed/discharge-leaves-the-bed-for-cleaning", test_discharge_leaves_the_bed_for_cleaning);
   ADD ("/store/admission/transfer-moves-the-patient-and-keeps-the-bed-history",
