@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# run.sh: the bedboard-server benchmarks of issue 2, in one run on this machine.
+#
+#   1. read path: wrk (1 thread, 32 connections, --latency) on
+#      GET /api/v1/hospitals/{id} of bedboard-server, of bare-soup (a bare
+#      single-threaded SoupServer answering the same bytes: the floor of our
+#      HTTP stack) and of nginx serving the same bytes as a static file;
+#   2. booking throughput: book-storm, concurrent staff clients holding and
+#      cancelling beds, then check-holds.py proves from the database that no
+#      bed was ever held or occupied twice;
+#   3. WebSocket fan-out: ws-fanout, 500 clients on /api/v1/events, delay from
+#      a bed change's POST to each client.
+#
+# Everything runs on loopback on free ports, in a temporary directory, and is
+# stopped on exit. Prints a summary table; exit status 1 if a check failed
+# (targets missed are reported, not failures).
+#
+# Environment: BUILD (build dir, default _build-bench, release), DURATION
+# (wrk seconds, default 10), BOOK_SECONDS (10), BOOK_CLIENTS (32),
+# BOOK_ADD_BEDS (1000), WS_CLIENTS (500), WS_CHANGES (100), DB_DIR (where the
+# database lives, default the temporary directory under /tmp; point it at
+# /dev/shm to take the disk's fsync out of the booking figure).
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-$SRC/_build-bench}
+DURATION=${DURATION:-10}
+BOOK_SECONDS=${BOOK_SECONDS:-10}
+BOOK_CLIENTS=${BOOK_CLIENTS:-32}
+BOOK_ADD_BEDS=${BOOK_ADD_BEDS:-1000}
+WS_CLIENTS=${WS_CLIENTS:-500}
+WS_CHANGES=${WS_CHANGES:-100}
+PYTHON=/usr/bin/python3
+
+for tool in wrk nginx curl sqlite3 meson "$PYTHON"; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 2; }
+done
+
+# 500 WebSocket clients plus the server's side of them need more than 1024 fds.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt $((WS_CLIENTS * 2 + 256)) ]; then
+  echo "run.sh: the fd limit ($(ulimit -n)) is too low for $WS_CLIENTS WebSocket clients" >&2
+  exit 2
+fi
+
+echo "== building (release) in $BUILD"
+if [ ! -f "$BUILD/build.ninja" ]; then
+  meson setup -Dbuildtype=release "$BUILD" "$SRC" >/dev/null
+fi
+# ninja rather than meson compile: it re-reads meson.build if it changed.
+ninja -C "$BUILD" src/server/bedboard-server bench/bare-soup bench/book-storm bench/ws-fanout >/dev/null
+
+TMP=$(mktemp -d /tmp/bb-bench.XXXXXX)
+chmod 755 "$TMP"   # nginx's worker runs as nobody and must read the page
+DB_DIR=${DB_DIR:-$TMP}
+DB=$DB_DIR/bench-$$.db
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for_line FILE PATTERN SECONDS: the port printed on the matching line.
+wait_for_port() {
+  local file=$1 i
+  for i in $(seq 1 $(($2 * 10))); do
+    if grep -q 'listening on http://127.0.0.1:' "$file" 2>/dev/null; then
+      sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "$file" | head -1
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "run.sh: no 'listening on' line in $file after $2 s:" >&2
+  tail -5 "$file" >&2
+  return 1
+}
+
+# wrk_ms VALUE: wrk's 308.00us / 1.20ms / 1.02s in milliseconds.
+wrk_ms() {
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000
+    printf "%.2f", n }'
+}
+
+FAILED=0
+declare -A RPS P50 P99
+
+run_wrk() {
+  local name=$1 url=$2 out=$TMP/wrk-$1.txt
+  echo "== wrk -t1 -c32 -d${DURATION}s --latency $url ($name)"
+  wrk -t1 -c32 -d1s "$url" >/dev/null      # warm up: connections, caches
+  wrk -t1 -c32 -d"${DURATION}s" --latency "$url" >"$out"
+  grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' "$out" | sed 's/^/   /'
+  if grep -q 'Non-2xx' "$out"; then
+    echo "run.sh: $name answered non-2xx responses" >&2
+    FAILED=1
+  fi
+  RPS[$name]=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")
+  P50[$name]=$(wrk_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+  P99[$name]=$(wrk_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+}
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+
+echo "== starting bedboard-server --demo (database $DB)"
+BEDBOARD_FAST_HASH=1 "$BUILD/src/server/bedboard-server" --demo --db "$DB" --port 0 \
+  >"$TMP/server.log" 2>&1 &
+PIDS+=($!)
+BB_PORT=$(wait_for_port "$TMP/server.log" 120)
+BB_URL=http://127.0.0.1:$BB_PORT
+PATH_READ=/api/v1/hospitals/1
+
+mkdir -p "$TMP/www"
+curl -sf "$BB_URL$PATH_READ" -o "$TMP/www/hospital.json"
+chmod 644 "$TMP/www/hospital.json"
+echo "   $PATH_READ is $(stat -c %s "$TMP/www/hospital.json") bytes"
+
+echo "== starting bare-soup and nginx with the same bytes"
+"$BUILD/bench/bare-soup" --body "$TMP/www/hospital.json" --port 0 --seconds 3600 >"$TMP/bare.log" 2>&1 &
+PIDS+=($!)
+BARE_PORT=$(wait_for_port "$TMP/bare.log" 10)
+
+NGINX_PORT=$(free_port)
+sed -e "s|@PREFIX@|$TMP|g" -e "s|@PORT@|$NGINX_PORT|g" "$SRC/bench/server/nginx.conf.in" >"$TMP/nginx.conf"
+nginx -p "$TMP" -c "$TMP/nginx.conf" >"$TMP/nginx.out" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 50); do
+  curl -sf "http://127.0.0.1:$NGINX_PORT$PATH_READ" -o /dev/null && break
+  sleep 0.1
+done
+
+for url in "http://127.0.0.1:$BARE_PORT$PATH_READ" "http://127.0.0.1:$NGINX_PORT$PATH_READ"; do
+  if ! curl -sf "$url" | cmp -s - "$TMP/www/hospital.json"; then
+    echo "run.sh: $url does not answer the same bytes as bedboard-server" >&2
+    exit 1
+  fi
+done
+
+run_wrk bedboard "$BB_URL$PATH_READ"
+run_wrk bare-soup "http://127.0.0.1:$BARE_PORT$PATH_READ"
+run_wrk nginx "http://127.0.0.1:$NGINX_PORT$PATH_READ"
+
+# The cache must not have served stale bytes: the page is unchanged so far.
+curl -sf "$BB_URL$PATH_READ" | cmp -s - "$TMP/www/hospital.json" || {
+  echo "run.sh: bedboard's page changed during the read benchmark" >&2; FAILED=1; }
+
+echo "== booking storm: $BOOK_CLIENTS clients, ${BOOK_SECONDS}s, +$BOOK_ADD_BEDS beds"
+BOOK_OK=yes
+"$BUILD/bench/book-storm" --url "$BB_URL" --clients "$BOOK_CLIENTS" --seconds "$BOOK_SECONDS" \
+  --add-beds "$BOOK_ADD_BEDS" >"$TMP/book.txt" 2>&1 || BOOK_OK=no
+sed 's/^/   /' "$TMP/book.txt" | grep -v '^   RESULT' | tail -8
+BOOK=$(grep '^RESULT book-storm' "$TMP/book.txt" || echo "RESULT book-storm bookings_per_s=0 p99_ms=0 ok=no")
+CHECK_OK=yes
+"$PYTHON" "$SRC/bench/server/check-holds.py" "$DB" >"$TMP/check.txt" 2>&1 || CHECK_OK=no
+sed 's/^/   /' "$TMP/check.txt"
+[ "$BOOK_OK" = yes ] && [ "$CHECK_OK" = yes ] || FAILED=1
+
+echo "== WebSocket fan-out: $WS_CLIENTS clients, $WS_CHANGES bed changes"
+WS_OK=yes
+"$BUILD/bench/ws-fanout" --url "$BB_URL" --clients "$WS_CLIENTS" --changes "$WS_CHANGES" \
+  >"$TMP/ws.txt" 2>&1 || WS_OK=no
+sed 's/^/   /' "$TMP/ws.txt" | grep -v '^   RESULT' | tail -6
+WS=$(grep '^RESULT ws-fanout' "$TMP/ws.txt" || echo "RESULT ws-fanout p50_ms=0 p99_ms=0 ok=no")
+[ "$WS_OK" = yes ] || FAILED=1
+
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# ratio A B: A / B with two decimals (0 when B is 0).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else printf "0" }'; }
+# at_least V MIN / below V MAX: "met" or "MISSED".
+at_least() { awk -v v="$1" -v m="$2" 'BEGIN { if (v + 0 >= m + 0) print "met"; else print "MISSED" }'; }
+below() { awk -v v="$1" -v m="$2" 'BEGIN { if (v + 0 < m + 0 && v + 0 > 0) print "met"; else print "MISSED" }'; }
+RATIO=$(ratio "${RPS[bedboard]}" "${RPS[bare-soup]}")
+READ_MET=MISSED
+if [ "$(at_least "$RATIO" 0.9)" = met ] && [ "$(below "${P99[bedboard]}" 10)" = met ]; then
+  READ_MET=met
+fi
+
+echo
+echo "== summary ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+printf '%-34s %12s %10s %10s\n' "read path GET $PATH_READ" "req/s" "p50 ms" "p99 ms"
+for name in bedboard bare-soup nginx; do
+  printf '%-34s %12s %10s %10s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"
+done
+printf '%-34s %12s   target >= 0.90x with p99 < 10 ms: %s\n' "bedboard / bare-soup" "${RATIO}x" "$READ_MET"
+printf '%-34s %12s\n' "bare-soup / nginx" "$(ratio "${RPS[bare-soup]}" "${RPS[nginx]}")x"
+printf '%-34s %12s %10s %10s   target >= 1000/s: %s, checks: %s\n' "bookings (holds/s)" \
+  "$(field "$BOOK" bookings_per_s)" "$(field "$BOOK" p50_ms)" "$(field "$BOOK" p99_ms)" \
+  "$(at_least "$(field "$BOOK" bookings_per_s)" 1000)" \
+  "$([ "$BOOK_OK" = yes ] && [ "$CHECK_OK" = yes ] && echo 'no bed held or occupied twice' || echo FAILED)"
+printf '%-34s %12s %10s %10s   target p99 < 50 ms: %s\n' "WebSocket fan-out ($WS_CLIENTS clients)" \
+  "$(field "$WS" deliveries)" "$(field "$WS" p50_ms)" "$(field "$WS" p99_ms)" \
+  "$(below "$(field "$WS" p99_ms)" 50)"
+echo "(database: $DB_DIR; fan-out column 2 is deliveries, not a rate)"
+
+exit $FAILED
