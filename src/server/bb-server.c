@@ -22,6 +22,7 @@
 #define EVENTS_PATH "/api/v1/events"
 #define CACHE_MAX_ENTRIES 2048
 #define SESSION_TTL_SECONDS (12 * 60 * 60)
+#define LISTEN_BACKLOG 1024
 
 typedef struct
 {
@@ -1182,6 +1183,7 @@ bb_server_listen (BbServer    *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *listeners;
 
   g_return_val_if_fail (BB_IS_SERVER (self), FALSE);
@@ -1195,7 +1197,18 @@ bb_server_listen (BbServer    *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (inet, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, 0, error))
+
+  /* Our own socket rather than soup_server_listen(), whose backlog of 10
+   * makes a burst of clients (32 racing for one bed) overflow the accept
+   * queue and lose connections. */
+  socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->soup);
