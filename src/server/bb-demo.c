@@ -226,7 +226,6 @@ write_stay (sqlite3        *db,
             HistoryWriter  *w,
             gint64          bed_id,
             gint64          ward_id,
-            BbDemoPatients *patients,
             GRand          *rand,
             gint64          admitted_at,
             gint64          discharged_at, /* 0: still in hospital */
@@ -304,7 +303,7 @@ write_bed_history (sqlite3        *db,
 
       if (discharge >= now)
         {
-          if (!write_stay (db, w, bed_id, ward_id, patients, rand, t, 0, features, los_days, error))
+          if (!write_stay (db, w, bed_id, ward_id, rand, t, 0, features, los_days, error))
             return FALSE;
           status = BB_BED_STATUS_OCCUPIED;
           status_since = t;
@@ -312,7 +311,7 @@ write_bed_history (sqlite3        *db,
         }
 
       if (discharge > history_start &&
-          !write_stay (db, w, bed_id, ward_id, patients, rand, t, discharge, features, los_days, error))
+          !write_stay (db, w, bed_id, ward_id, rand, t, discharge, features, los_days, error))
         return FALSE;
 
       clean = CLEAN_MIN_SECONDS + g_rand_int_range (rand, 0, CLEAN_RANGE_SECONDS);
