@@ -84,6 +84,12 @@ extern const BbRoute _bb_routes_beds[];
 extern const BbRoute _bb_routes_enquiries[];
 extern const BbRoute _bb_routes_admin[];
 
+/* Adds a route table after the built-in ones: the seam where the forecast
+ * and model routes (GET /api/v1/hospitals/{id}/forecast, GET /api/v1/models)
+ * plug in. The table must outlive the server (a static array). */
+void      _bb_server_add_routes (BbServer      *self,
+                                 const BbRoute *table);
+
 /* ---- Answers ---- */
 void      _bb_reply_json        (BbRequest   *req,
                                  guint        status,

@@ -1113,7 +1113,8 @@ bb_server_init (BbServer *self)
   compile_routes (self, _bb_routes_enquiries);
   compile_routes (self, _bb_routes_admin);
   /* The forecast and model routes (GET /api/v1/hospitals/{id}/forecast,
-   * GET /api/v1/models) plug in here as one more table. */
+   * GET /api/v1/models) plug in here as one more table, or later through
+   * _bb_server_add_routes(). */
 }
 
 /* ---- Public API ---- */
@@ -1270,6 +1271,16 @@ _bb_server_is_future (BbServer *self,
 {
   /* A minute of slack so a client clock slightly ahead still means "now". */
   return start > bb_store_now (self->store) + 60;
+}
+
+void
+_bb_server_add_routes (BbServer      *self,
+                       const BbRoute *table)
+{
+  g_return_if_fail (BB_IS_SERVER (self));
+  g_return_if_fail (table != NULL);
+
+  compile_routes (self, table);
 }
 
 BbLoginThrottle *
