@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bb-los-commands.h"
 #include "bb-los-model.h"
@@ -23,7 +24,6 @@ typedef struct
   guint   n_rows;
   float  *rows;
   double *extra;
-  double *mu;
 } PatientTable;
 
 static void
@@ -31,7 +31,6 @@ patient_table_clear (PatientTable *pt)
 {
   g_clear_pointer (&pt->rows, g_free);
   g_clear_pointer (&pt->extra, g_free);
-  g_clear_pointer (&pt->mu, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PatientTable, patient_table_clear)
 
@@ -74,31 +73,64 @@ patient_table_load (PatientTable  *pt,
       if (pt->rows == NULL)
         return FALSE;
     }
-  pt->mu = g_new (double, MAX (pt->n_rows, 1));
   return TRUE;
 }
+
+/* Inpatients' and booked patients' encoded rows one after the other, so
+ * the model predicts them in one call. */
+typedef struct
+{
+  PatientTable *inpatients;
+  PatientTable *bookings;
+  float        *rows;
+  double       *mu;
+} Ward;
+
+static void
+ward_init (Ward         *w,
+           BbLosModel   *model,
+           PatientTable *inpatients,
+           PatientTable *bookings)
+{
+  gsize nf = bb_los_card_get_n_features (bb_los_model_get_card (model));
+  guint n = inpatients->n_rows + bookings->n_rows;
+
+  w->inpatients = inpatients;
+  w->bookings = bookings;
+  w->rows = g_new (float, MAX (n * nf, 1));
+  w->mu = g_new (double, MAX (n, 1));
+  if (inpatients->n_rows > 0)
+    memcpy (w->rows, inpatients->rows, sizeof (float) * nf * inpatients->n_rows);
+  if (bookings->n_rows > 0)
+    memcpy (w->rows + nf * inpatients->n_rows, bookings->rows, sizeof (float) * nf * bookings->n_rows);
+}
+
+static void
+ward_clear (Ward *w)
+{
+  g_clear_pointer (&w->rows, g_free);
+  g_clear_pointer (&w->mu, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Ward, ward_clear)
 
 /* What is timed: the model's predictions for everybody, then the forecast. */
 static BbWardForecast *
 predict_and_forecast (BbLosModel                 *model,
                       const BbWardForecastParams *params,
-                      PatientTable               *inpatients,
-                      PatientTable               *bookings,
+                      Ward                       *w,
                       BbForecastInpatient        *in,
                       BbForecastBooking          *bk,
                       GError                    **error)
 {
-  if (inpatients->n_rows > 0 &&
-      !bb_los_model_predict_margins (model, inpatients->rows, inpatients->n_rows, inpatients->mu, error))
+  guint n_in = w->inpatients->n_rows, n_bk = w->bookings->n_rows;
+
+  if (n_in + n_bk > 0 && !bb_los_model_predict_margins (model, w->rows, n_in + n_bk, w->mu, error))
     return NULL;
-  if (bookings->n_rows > 0 &&
-      !bb_los_model_predict_margins (model, bookings->rows, bookings->n_rows, bookings->mu, error))
-    return NULL;
-  for (guint i = 0; i < inpatients->n_rows; i++)
-    in[i] = (BbForecastInpatient) { inpatients->mu[i], inpatients->extra[i] };
-  for (guint j = 0; j < bookings->n_rows; j++)
-    bk[j] = (BbForecastBooking) { bookings->extra[j], bookings->mu[j] };
-  return bb_ward_forecast_compute (params, in, inpatients->n_rows, bk, bookings->n_rows, error);
+  for (guint i = 0; i < n_in; i++)
+    in[i] = (BbForecastInpatient) { w->mu[i], w->inpatients->extra[i] };
+  for (guint j = 0; j < n_bk; j++)
+    bk[j] = (BbForecastBooking) { w->bookings->extra[j], w->mu[n_in + j] };
+  return bb_ward_forecast_compute (params, in, n_in, bk, n_bk, error);
 }
 
 static int
@@ -133,6 +165,7 @@ run_forecast (const Options  *opt,
   g_autofree BbForecastBooking *bk = NULL;
   g_auto(PatientTable) inpatients = { 0 };
   g_auto(PatientTable) bookings = { 0 };
+  g_auto(Ward) ward = { 0 };
   BbWardForecastParams params;
 
   /* 0 means "the default" to the library; on the command line it is a mistake */
@@ -160,7 +193,8 @@ run_forecast (const Options  *opt,
   in = g_new (BbForecastInpatient, MAX (inpatients.n_rows, 1));
   bk = g_new (BbForecastBooking, MAX (bookings.n_rows, 1));
 
-  forecast = predict_and_forecast (model, &params, &inpatients, &bookings, in, bk, error);
+  ward_init (&ward, model, &inpatients, &bookings);
+  forecast = predict_and_forecast (model, &params, &ward, in, bk, error);
   if (forecast == NULL)
     return FALSE;
 
@@ -174,7 +208,7 @@ run_forecast (const Options  *opt,
           gint64 t0 = g_get_monotonic_time ();
           g_autoptr(BbWardForecast) again = NULL;
 
-          again = predict_and_forecast (model, &params, &inpatients, &bookings, in, bk, error);
+          again = predict_and_forecast (model, &params, &ward, in, bk, error);
           ms[r] = (g_get_monotonic_time () - t0) / 1000.0;
           if (again == NULL)
             return FALSE;
