@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bb-demo.h"
@@ -45,6 +46,25 @@ on_quit_signal_cb (gpointer user_data)
 {
   g_main_loop_quit (user_data);
   return G_SOURCE_CONTINUE;
+}
+
+/* Each WebSocket client holds a descriptor; the usual soft limit of 1024
+ * would cap the live view at about a thousand viewers. */
+static void
+raise_file_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return;
+  if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max > 65536)
+    limit.rlim_max = 65536;
+  if (limit.rlim_cur < limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        g_debug ("Could not raise the open file limit");
+    }
 }
 
 char *
@@ -259,6 +279,7 @@ bb_server_cli_run (int    argc,
       return 1;
     }
 
+  raise_file_limit ();
   server = bb_server_new (store);
   bb_server_set_models_dir (server, models_dir);
   if (!bb_server_listen (server, options.listen ? options.listen : BB_SERVER_DEFAULT_ADDRESS,
