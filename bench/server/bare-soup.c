@@ -82,8 +82,9 @@ listening_socket (guint16   port,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "bind: %s", g_strerror (saved));
       return NULL;
     }
-  /* The listen backlog stays at GLib's default (10), the one
-   * soup_server_listen_local() gives bedboard-server, so the floor is fair. */
+  /* The same backlog as bedboard-server's own socket (LISTEN_BACKLOG in
+   * bb-server.c), so the two differ only in what they do per request. */
+  g_socket_set_listen_backlog (socket, 1024);
   if (!g_socket_listen (socket, error))
     return NULL;
   return g_steal_pointer (&socket);

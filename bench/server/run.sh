@@ -17,7 +17,8 @@
 # (targets missed are reported, not failures).
 #
 # Environment: BUILD (build dir, default _build-bench, release), DURATION
-# (wrk seconds, default 10), BOOK_SECONDS (10), BOOK_CLIENTS (32),
+# (wrk seconds, default 10), REPEAT (interleaved wrk runs per server, 3),
+# BARE_THREADS (threads of the SO_REUSEPORT bare-soup row, 2), BOOK_SECONDS (10), BOOK_CLIENTS (32),
 # BOOK_ADD_BEDS (1000), WS_CLIENTS (500), WS_CHANGES (100), DB_DIR (where the
 # database lives, default the temporary directory under /tmp; point it at
 # /dev/shm to take the disk's fsync out of the booking figure).
@@ -26,6 +27,8 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$SRC/_build-bench}
 DURATION=${DURATION:-10}
+REPEAT=${REPEAT:-3}
+BARE_THREADS=${BARE_THREADS:-2}
 BOOK_SECONDS=${BOOK_SECONDS:-10}
 BOOK_CLIENTS=${BOOK_CLIENTS:-32}
 BOOK_ADD_BEDS=${BOOK_ADD_BEDS:-1000}
@@ -101,19 +104,27 @@ wrk_ms() {
 FAILED=0
 declare -A RPS P50 P99
 
+# run_wrk NAME URL REPEAT: one wrk run; appends "rps p50 p99" to $TMP/NAME.runs.
 run_wrk() {
-  local name=$1 url=$2 out=$TMP/wrk-$1.txt
-  echo "== wrk -t1 -c32 -d${DURATION}s --latency $url ($name)"
+  local name=$1 url=$2 out=$TMP/wrk-$1-$3.txt rps p50 p99
   wrk -t1 -c32 -d1s "$url" >/dev/null      # warm up: connections, caches
   wrk -t1 -c32 -d"${DURATION}s" --latency "$url" >"$out"
-  grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' "$out" | sed 's/^/   /'
   if grep -q 'Non-2xx' "$out"; then
     echo "run.sh: $name answered non-2xx responses" >&2
     FAILED=1
   fi
-  RPS[$name]=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")
-  P50[$name]=$(wrk_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
-  P99[$name]=$(wrk_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  rps=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' "$out")
+  p50=$(wrk_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
+  p99=$(wrk_ms "$(awk '$1 == "99%" { print $2 }' "$out")")
+  printf '   %-22s run %s: %8s req/s  p50 %6s ms  p99 %6s ms%s\n' "$name" "$3" "$rps" "$p50" "$p99" \
+    "$(grep -o 'Socket errors.*' "$out" | sed 's/^/  /')"
+  echo "$rps $p50 $p99" >>"$TMP/$name.runs"
+}
+
+# median COLUMN FILE
+median() {
+  awk -v c="$1" '{ print $c }' "$2" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -135,6 +146,10 @@ echo "== starting bare-soup and nginx with the same bytes"
 "$BUILD/bench/bare-soup" --body "$TMP/www/hospital.json" --port 0 --seconds 3600 >"$TMP/bare.log" 2>&1 &
 PIDS+=($!)
 BARE_PORT=$(wait_for_port "$TMP/bare.log" 10)
+"$BUILD/bench/bare-soup" --body "$TMP/www/hospital.json" --port 0 --threads "$BARE_THREADS" \
+  --seconds 3600 >"$TMP/bare-mt.log" 2>&1 &
+PIDS+=($!)
+BARE_MT_PORT=$(wait_for_port "$TMP/bare-mt.log" 10)
 
 NGINX_PORT=$(free_port)
 sed -e "s|@PREFIX@|$TMP|g" -e "s|@PORT@|$NGINX_PORT|g" "$SRC/bench/server/nginx.conf.in" >"$TMP/nginx.conf"
@@ -145,16 +160,33 @@ for i in $(seq 1 50); do
   sleep 0.1
 done
 
-for url in "http://127.0.0.1:$BARE_PORT$PATH_READ" "http://127.0.0.1:$NGINX_PORT$PATH_READ"; do
+for url in "http://127.0.0.1:$BARE_PORT$PATH_READ" "http://127.0.0.1:$BARE_MT_PORT$PATH_READ" \
+           "http://127.0.0.1:$NGINX_PORT$PATH_READ"; do
   if ! curl -sf "$url" | cmp -s - "$TMP/www/hospital.json"; then
     echo "run.sh: $url does not answer the same bytes as bedboard-server" >&2
     exit 1
   fi
 done
 
-run_wrk bedboard "$BB_URL$PATH_READ"
-run_wrk bare-soup "http://127.0.0.1:$BARE_PORT$PATH_READ"
-run_wrk nginx "http://127.0.0.1:$NGINX_PORT$PATH_READ"
+# Interleaved repeats, so load from anything else on the machine falls on
+# all servers alike; the summary takes medians.
+echo "== wrk -t1 -c32 -d${DURATION}s --latency, $REPEAT interleaved runs each (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+for r in $(seq 1 "$REPEAT"); do
+  run_wrk bedboard "$BB_URL$PATH_READ" "$r"
+  run_wrk bare-soup "http://127.0.0.1:$BARE_PORT$PATH_READ" "$r"
+  run_wrk bare-soup-x$BARE_THREADS "http://127.0.0.1:$BARE_MT_PORT$PATH_READ" "$r"
+  run_wrk nginx "http://127.0.0.1:$NGINX_PORT$PATH_READ" "$r"
+done
+READ_NAMES=(bedboard bare-soup "bare-soup-x$BARE_THREADS" nginx)
+for name in "${READ_NAMES[@]}"; do
+  RPS[$name]=$(printf '%.0f' "$(median 1 "$TMP/$name.runs")")
+  P50[$name]=$(median 2 "$TMP/$name.runs")
+  P99[$name]=$(median 3 "$TMP/$name.runs")
+done
+# The ratio of each interleaved pair, then the median of those.
+paste -d' ' "$TMP/bedboard.runs" "$TMP/bare-soup.runs" | awk '{ if ($4 > 0) printf "%.3f\n", $1 / $4; else print 0 }' \
+  >"$TMP/ratio.runs"
+echo "   bedboard / bare-soup per run: $(tr '\n' ' ' <"$TMP/ratio.runs")(load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 
 # The cache must not have served stale bytes: the page is unchanged so far.
 curl -sf "$BB_URL$PATH_READ" | cmp -s - "$TMP/www/hospital.json" || {
@@ -186,7 +218,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; 
 # at_least V MIN / below V MAX: "met" or "MISSED".
 at_least() { awk -v v="$1" -v m="$2" 'BEGIN { if (v + 0 >= m + 0) print "met"; else print "MISSED" }'; }
 below() { awk -v v="$1" -v m="$2" 'BEGIN { if (v + 0 < m + 0 && v + 0 > 0) print "met"; else print "MISSED" }'; }
-RATIO=$(ratio "${RPS[bedboard]}" "${RPS[bare-soup]}")
+RATIO=$(printf '%.2f' "$(median 1 "$TMP/ratio.runs")")
 READ_MET=MISSED
 if [ "$(at_least "$RATIO" 0.9)" = met ] && [ "$(below "${P99[bedboard]}" 10)" = met ]; then
   READ_MET=met
@@ -194,8 +226,8 @@ fi
 
 echo
 echo "== summary ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-printf '%-34s %12s %10s %10s\n' "read path GET $PATH_READ" "req/s" "p50 ms" "p99 ms"
-for name in bedboard bare-soup nginx; do
+printf '%-34s %12s %10s %10s\n' "read path (medians of $REPEAT)" "req/s" "p50 ms" "p99 ms"
+for name in "${READ_NAMES[@]}"; do
   printf '%-34s %12s %10s %10s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"
 done
 printf '%-34s %12s   target >= 0.90x with p99 < 10 ms: %s\n' "bedboard / bare-soup" "${RATIO}x" "$READ_MET"
