@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bb-chart-style.h: what the chart widgets share about looks: the named
+ * colours of ui/charts.css (with fallbacks when the stylesheet is not
+ * loaded), text layouts for labels and the drawing of thin lines, the "No
+ * data" message and the hover label. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define BB_CHART_STYLE_RESOURCE "/org/bedboard/Bedboard/charts.css"
+#define BB_CHART_N_SERIES_COLORS 8
+
+void         bb_chart_style_ensure_provider   (GtkWidget      *widget);
+void         bb_chart_style_lookup            (GtkWidget      *widget,
+                                               const char     *name,
+                                               GdkRGBA        *out);
+void         bb_chart_style_foreground        (GtkWidget      *widget,
+                                               GdkRGBA        *out);
+void         bb_chart_style_series            (GtkWidget      *widget,
+                                               guint           index,
+                                               GdkRGBA        *out);
+PangoLayout *bb_chart_style_label             (GtkWidget      *widget,
+                                               const char     *text);
+void         bb_chart_style_append_layout     (GtkSnapshot    *snapshot,
+                                               PangoLayout    *layout,
+                                               double          x,
+                                               double          y,
+                                               const GdkRGBA  *color);
+void         bb_chart_style_append_hline      (GtkSnapshot    *snapshot,
+                                               GtkWidget      *widget,
+                                               double          x0,
+                                               double          x1,
+                                               double          y,
+                                               const GdkRGBA  *color);
+void         bb_chart_style_append_vline      (GtkSnapshot    *snapshot,
+                                               GtkWidget      *widget,
+                                               double          x,
+                                               double          y0,
+                                               double          y1,
+                                               const GdkRGBA  *color);
+void         bb_chart_style_append_empty      (GtkSnapshot    *snapshot,
+                                               GtkWidget      *widget,
+                                               PangoLayout    *layout);
+void         bb_chart_style_append_hover      (GtkSnapshot    *snapshot,
+                                               GtkWidget      *widget,
+                                               PangoLayout    *layout,
+                                               double          x,
+                                               double          y,
+                                               const GdkRGBA  *marker);
+
+G_END_DECLS

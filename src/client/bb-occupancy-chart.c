@@ -1,0 +1,690 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bb-occupancy-chart.c: occupancy history of one or many wards as lines.
+ * Pixel positions of every point are computed when the data or the size
+ * changes; snapshot() only strokes them. Hovering finds the nearest point of
+ * the nearest ward (binary search on x per ward) and labels it. */
+#define G_LOG_DOMAIN "bb-charts"
+
+#include "config.h"
+
+#include "bb-occupancy-chart.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "bb-chart-axes.h"
+#include "bb-chart-scale.h"
+#include "bb-chart-style.h"
+
+#define LEGEND_SWATCH 10.0
+#define LEGEND_SPACING 14.0
+#define LEGEND_ROW_GAP 4.0
+#define LINE_WIDTH 1.5
+
+typedef struct
+{
+  char             *name;
+  BbOccupancyPoint *points;
+  gsize             n_points;
+  double           *xs;          /* pixels, valid after allocation */
+  double           *ys;
+  PangoLayout      *legend;
+  graphene_point_t  legend_at;
+} Series;
+
+struct _BbOccupancyChart
+{
+  GtkWidget    parent_instance;
+
+  GPtrArray   *series;           /* Series */
+  gboolean     show_percent;
+  char        *description;
+
+  gint64       t_start;
+  gint64       t_end;
+  double       y_max;
+
+  BbChartAxes  axes;
+  gboolean     legend_visible;
+  PangoLayout *empty_layout;
+
+  guint        hover_series;
+  gsize        hover_index;
+  char        *hover_text;
+  PangoLayout *hover_layout;
+};
+
+G_DEFINE_FINAL_TYPE (BbOccupancyChart, bb_occupancy_chart, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SHOW_PERCENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+series_free (gpointer data)
+{
+  Series *series = data;
+
+  g_free (series->name);
+  g_free (series->points);
+  g_free (series->xs);
+  g_free (series->ys);
+  g_clear_object (&series->legend);
+  g_free (series);
+}
+
+static double
+point_value (const BbOccupancyPoint *point,
+             gboolean                percent)
+{
+  if (!percent)
+    return point->occupied;
+  return point->capacity > 0 ? 100.0 * point->occupied / point->capacity : 0.0;
+}
+
+static int
+percent_of (guint occupied,
+            guint capacity)
+{
+  return capacity > 0 ? (int) round (100.0 * occupied / capacity) : 0;
+}
+
+/* "30 days" or "7 hours": how far back the data reaches. */
+static char *
+describe_span (gint64 seconds)
+{
+  if (seconds >= 2 * 86400)
+    {
+      int days = (int) round (seconds / 86400.0);
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", days), days);
+    }
+  else
+    {
+      int hours = MAX (1, (int) round (seconds / 3600.0));
+
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", hours), hours);
+    }
+}
+
+static gboolean
+has_points (BbOccupancyChart *self)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    if (((Series *) g_ptr_array_index (self->series, i))->n_points > 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+clear_hover (BbOccupancyChart *self)
+{
+  self->hover_index = G_MAXSIZE;
+  g_clear_pointer (&self->hover_text, g_free);
+  g_clear_object (&self->hover_layout);
+}
+
+/* Legend entries flow in rows under the time axis; returns the height they
+ * take. Only shown for more than one ward. */
+static double
+layout_legend (BbOccupancyChart *self,
+               double            width,
+               double            bottom)
+{
+  double x = 0, row = 0, row_h = 0;
+  guint rows = 1;
+
+  self->legend_visible = self->series->len > 1;
+  if (!self->legend_visible)
+    return 0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+      int w, h;
+
+      if (series->legend == NULL)
+        series->legend = bb_chart_style_label (GTK_WIDGET (self), series->name);
+      pango_layout_get_pixel_size (series->legend, &w, &h);
+      row_h = MAX (row_h, h);
+      if (x > 0 && x + LEGEND_SWATCH + 4 + w > width)
+        {
+          x = 0;
+          rows++;
+        }
+      series->legend_at = GRAPHENE_POINT_INIT (x, rows - 1);
+      x += LEGEND_SWATCH + 4 + w + LEGEND_SPACING;
+    }
+
+  /* Rows are known now; turn row numbers into y positions from the bottom. */
+  row = rows * (row_h + LEGEND_ROW_GAP);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+
+      series->legend_at.y = bottom - row + series->legend_at.y * (row_h + LEGEND_ROW_GAP);
+    }
+  return row + LEGEND_ROW_GAP;
+}
+
+static void
+update_geometry (BbOccupancyChart *self,
+                 int               width,
+                 int               height)
+{
+  double legend_h;
+
+  bb_chart_axes_clear (&self->axes);
+  if (!has_points (self) || width <= 0 || height <= 0)
+    return;
+
+  legend_h = layout_legend (self, width, height);
+  bb_chart_axes_layout (&self->axes, GTK_WIDGET (self),
+                        &GRAPHENE_RECT_INIT (0, 0, width, MAX (1, height - legend_h)),
+                        self->t_start, self->t_end, 0, self->y_max,
+                        self->show_percent ? BB_CHART_VALUE_PERCENT : BB_CHART_VALUE_COUNT);
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+
+      for (gsize j = 0; j < series->n_points; j++)
+        {
+          series->xs[j] = bb_chart_scale_map (&self->axes.x, (double) series->points[j].time);
+          series->ys[j] = bb_chart_scale_map (&self->axes.y,
+                                              point_value (&series->points[j], self->show_percent));
+        }
+    }
+}
+
+/* The y range ends on a round number just above the data: 100% (or more if
+ * a ward is over capacity), or the largest capacity in beds. */
+static void
+update_domain (BbOccupancyChart *self)
+{
+  double top = self->show_percent ? 100.0 : 1.0;
+
+  self->t_start = G_MAXINT64;
+  self->t_end = G_MININT64;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+
+      for (gsize j = 0; j < series->n_points; j++)
+        {
+          const BbOccupancyPoint *point = &series->points[j];
+
+          self->t_start = MIN (self->t_start, point->time);
+          self->t_end = MAX (self->t_end, point->time);
+          top = MAX (top, point_value (point, self->show_percent));
+          if (!self->show_percent)
+            top = MAX (top, point->capacity);
+        }
+    }
+  if (self->t_end <= self->t_start)
+    self->t_end = self->t_start + 3600;
+  self->y_max = self->show_percent ? ceil (top / 10.0) * 10.0 : ceil (top * 1.05);
+}
+
+static void
+update_description (BbOccupancyChart *self)
+{
+  g_autofree BbOccupancySeries *views = g_new0 (BbOccupancySeries, MAX (1, self->series->len));
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+
+      views[i] = (BbOccupancySeries) { series->name, series->points, series->n_points };
+    }
+  g_free (self->description);
+  self->description = bb_occupancy_chart_describe (views, self->series->len);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
+                                  -1);
+}
+
+static void
+on_motion_cb (BbOccupancyChart *self,
+              double            x,
+              double            y)
+{
+  bb_occupancy_chart_hover (self, x, y);
+}
+
+static void
+on_leave_cb (BbOccupancyChart *self)
+{
+  bb_occupancy_chart_hover (self, -1, -1);
+}
+
+static void
+bb_occupancy_chart_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (widget);
+
+  /* The hovered point keeps its index; its position follows the new size. */
+  update_geometry (self, width, height);
+}
+
+static void
+bb_occupancy_chart_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 200;
+      *natural = 560;
+    }
+  else
+    {
+      *minimum = 140;
+      *natural = 280;
+    }
+}
+
+static void
+bb_occupancy_chart_css_changed (GtkWidget         *widget,
+                                GtkCssStyleChange *change)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (widget);
+
+  GTK_WIDGET_CLASS (bb_occupancy_chart_parent_class)->css_changed (widget, change);
+
+  /* Fonts may have changed: labels are measured again at the next allocation. */
+  for (guint i = 0; i < self->series->len; i++)
+    g_clear_object (&((Series *) g_ptr_array_index (self->series, i))->legend);
+  g_clear_object (&self->empty_layout);
+  gtk_widget_queue_resize (widget);
+}
+
+static void
+bb_occupancy_chart_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bb_occupancy_chart_parent_class)->root (widget);
+  bb_chart_style_ensure_provider (widget);
+}
+
+static void
+bb_occupancy_chart_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (widget);
+  const graphene_rect_t *plot = &self->axes.plot;
+  GdkRGBA color, text;
+  cairo_t *cr;
+
+  if (self->axes.x_ticks == NULL)
+    {
+      if (self->empty_layout == NULL)
+        self->empty_layout = bb_chart_style_label (widget, _("No data"));
+      bb_chart_style_append_empty (snapshot, widget, self->empty_layout);
+      return;
+    }
+
+  bb_chart_axes_snapshot (&self->axes, widget, snapshot);
+
+  cr = gtk_snapshot_append_cairo (snapshot,
+                                  &GRAPHENE_RECT_INIT (plot->origin.x - LINE_WIDTH,
+                                                       plot->origin.y - LINE_WIDTH,
+                                                       plot->size.width + 2 * LINE_WIDTH,
+                                                       plot->size.height + 2 * LINE_WIDTH));
+  cairo_set_line_width (cr, LINE_WIDTH);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+      /* Past the eighth ward colours repeat; a dash tells the lines apart. */
+      static const double dash[] = { 5.0, 3.0 };
+
+      if (series->n_points == 0)
+        continue;
+      bb_chart_style_series (widget, i, &color);
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_set_dash (cr, dash, i >= BB_CHART_N_SERIES_COLORS ? 2 : 0, 0);
+      cairo_move_to (cr, series->xs[0], series->ys[0]);
+      for (gsize j = 1; j < series->n_points; j++)
+        cairo_line_to (cr, series->xs[j], series->ys[j]);
+      if (series->n_points == 1)
+        cairo_rel_line_to (cr, 0.01, 0);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+
+  if (self->legend_visible)
+    {
+      bb_chart_style_lookup (widget, "bb_chart_text", &text);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *series = g_ptr_array_index (self->series, i);
+          int h;
+
+          if (series->legend == NULL)
+            continue;
+          pango_layout_get_pixel_size (series->legend, NULL, &h);
+          bb_chart_style_series (widget, i, &color);
+          gtk_snapshot_append_color (snapshot, &color,
+                                     &GRAPHENE_RECT_INIT (series->legend_at.x,
+                                                          series->legend_at.y + (h - LEGEND_SWATCH) / 2,
+                                                          LEGEND_SWATCH, LEGEND_SWATCH));
+          bb_chart_style_append_layout (snapshot, series->legend,
+                                        series->legend_at.x + LEGEND_SWATCH + 4,
+                                        series->legend_at.y, &text);
+        }
+    }
+
+  if (self->hover_layout != NULL)
+    {
+      Series *series = g_ptr_array_index (self->series, self->hover_series);
+      GdkRGBA axis;
+
+      bb_chart_style_lookup (widget, "bb_chart_axis", &axis);
+      bb_chart_style_append_vline (snapshot, widget, series->xs[self->hover_index],
+                                   plot->origin.y, plot->origin.y + plot->size.height, &axis);
+      bb_chart_style_series (widget, self->hover_series, &color);
+      bb_chart_style_append_hover (snapshot, widget, self->hover_layout,
+                                   series->xs[self->hover_index],
+                                   series->ys[self->hover_index], &color);
+    }
+}
+
+static void
+bb_occupancy_chart_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_PERCENT:
+      g_value_set_boolean (value, self->show_percent);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bb_occupancy_chart_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_PERCENT:
+      bb_occupancy_chart_set_show_percent (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bb_occupancy_chart_finalize (GObject *object)
+{
+  BbOccupancyChart *self = BB_OCCUPANCY_CHART (object);
+
+  g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->description, g_free);
+  bb_chart_axes_clear (&self->axes);
+  g_clear_object (&self->empty_layout);
+  clear_hover (self);
+
+  G_OBJECT_CLASS (bb_occupancy_chart_parent_class)->finalize (object);
+}
+
+static void
+bb_occupancy_chart_class_init (BbOccupancyChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = bb_occupancy_chart_finalize;
+  object_class->get_property = bb_occupancy_chart_get_property;
+  object_class->set_property = bb_occupancy_chart_set_property;
+
+  widget_class->measure = bb_occupancy_chart_measure;
+  widget_class->size_allocate = bb_occupancy_chart_size_allocate;
+  widget_class->snapshot = bb_occupancy_chart_snapshot;
+  widget_class->css_changed = bb_occupancy_chart_css_changed;
+  widget_class->root = bb_occupancy_chart_root;
+
+  properties[PROP_SHOW_PERCENT] =
+    g_param_spec_boolean ("show-percent", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "occupancychart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+bb_occupancy_chart_init (BbOccupancyChart *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->show_percent = TRUE;
+  self->hover_index = G_MAXSIZE;
+
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  update_description (self);
+}
+
+GtkWidget *
+bb_occupancy_chart_new (void)
+{
+  return g_object_new (BB_TYPE_OCCUPANCY_CHART, NULL);
+}
+
+/* Copies the wards' points; the caller keeps its arrays. */
+void
+bb_occupancy_chart_set_series (BbOccupancyChart        *self,
+                               const BbOccupancySeries *series,
+                               gsize                    n_series)
+{
+  g_return_if_fail (BB_IS_OCCUPANCY_CHART (self));
+  g_return_if_fail (n_series == 0 || series != NULL);
+
+  g_ptr_array_set_size (self->series, 0);
+  for (gsize i = 0; i < n_series; i++)
+    {
+      Series *copy = g_new0 (Series, 1);
+
+      copy->name = g_strdup (series[i].ward_name != NULL ? series[i].ward_name : "");
+      copy->n_points = series[i].points != NULL ? series[i].n_points : 0;
+      copy->points = g_memdup2 (series[i].points, sizeof (BbOccupancyPoint) * copy->n_points);
+      copy->xs = g_new0 (double, MAX (1, copy->n_points));
+      copy->ys = g_new0 (double, MAX (1, copy->n_points));
+      g_ptr_array_add (self->series, copy);
+    }
+
+  clear_hover (self);
+  update_domain (self);
+  update_geometry (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                   gtk_widget_get_height (GTK_WIDGET (self)));
+  update_description (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+gsize
+bb_occupancy_chart_get_n_series (BbOccupancyChart *self)
+{
+  g_return_val_if_fail (BB_IS_OCCUPANCY_CHART (self), 0);
+
+  return self->series->len;
+}
+
+void
+bb_occupancy_chart_set_show_percent (BbOccupancyChart *self,
+                                     gboolean          show_percent)
+{
+  g_return_if_fail (BB_IS_OCCUPANCY_CHART (self));
+
+  show_percent = !!show_percent;
+  if (self->show_percent == show_percent)
+    return;
+
+  self->show_percent = show_percent;
+  clear_hover (self);
+  update_domain (self);
+  update_geometry (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                   gtk_widget_get_height (GTK_WIDGET (self)));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_PERCENT]);
+}
+
+gboolean
+bb_occupancy_chart_get_show_percent (BbOccupancyChart *self)
+{
+  g_return_val_if_fail (BB_IS_OCCUPANCY_CHART (self), FALSE);
+
+  return self->show_percent;
+}
+
+const char *
+bb_occupancy_chart_get_description (BbOccupancyChart *self)
+{
+  g_return_val_if_fail (BB_IS_OCCUPANCY_CHART (self), NULL);
+
+  return self->description;
+}
+
+/* Shows the value nearest to (x, y) in widget coordinates; a point outside
+ * the plot hides it. Returns whether a value is shown. */
+gboolean
+bb_occupancy_chart_hover (BbOccupancyChart *self,
+                          double            x,
+                          double            y)
+{
+  const graphene_rect_t *plot = &self->axes.plot;
+  double best = G_MAXDOUBLE;
+  guint best_series = 0;
+  gsize best_index = G_MAXSIZE;
+
+  g_return_val_if_fail (BB_IS_OCCUPANCY_CHART (self), FALSE);
+
+  if (self->axes.x_ticks != NULL
+      && x >= plot->origin.x - 8 && x <= plot->origin.x + plot->size.width + 8
+      && y >= plot->origin.y - 8 && y <= plot->origin.y + plot->size.height + 8)
+    {
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *series = g_ptr_array_index (self->series, i);
+          gsize index = bb_chart_nearest_index (series->xs, series->n_points, x);
+          double distance;
+
+          if (index == G_MAXSIZE)
+            continue;
+          distance = fabs (series->xs[index] - x) + fabs (series->ys[index] - y);
+          if (distance < best)
+            {
+              best = distance;
+              best_series = i;
+              best_index = index;
+            }
+        }
+    }
+
+  if (best_index == self->hover_index && best_series == self->hover_series)
+    return best_index != G_MAXSIZE;
+
+  clear_hover (self);
+  if (best_index != G_MAXSIZE)
+    {
+      Series *series = g_ptr_array_index (self->series, best_series);
+      const BbOccupancyPoint *point = &series->points[best_index];
+      g_autofree char *when = bb_chart_format_time (point->time, NULL);
+
+      self->hover_series = best_series;
+      self->hover_index = best_index;
+      /* TRANSLATORS: the value under the pointer: ward, time, occupied beds,
+       * capacity and percent, e.g. "Ward 3E · Tue 14:00 · 18 of 24 beds (75%)" */
+      self->hover_text = g_strdup_printf (_("%s · %s · %u of %u beds (%d%%)"),
+                                          series->name, when, point->occupied, point->capacity,
+                                          percent_of (point->occupied, point->capacity));
+      self->hover_layout = bb_chart_style_label (GTK_WIDGET (self), self->hover_text);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return best_index != G_MAXSIZE;
+}
+
+const char *
+bb_occupancy_chart_get_hover_text (BbOccupancyChart *self)
+{
+  g_return_val_if_fail (BB_IS_OCCUPANCY_CHART (self), NULL);
+
+  return self->hover_text;
+}
+
+/* The chart in words, for screen readers: per ward the latest value and the
+ * low and high over the period shown. A pure function of the data. */
+char *
+bb_occupancy_chart_describe (const BbOccupancySeries *series,
+                             gsize                    n_series)
+{
+  GString *text = g_string_new (NULL);
+  gsize n_with_data = 0;
+
+  for (gsize i = 0; i < n_series; i++)
+    if (series[i].n_points > 0 && series[i].points != NULL)
+      n_with_data++;
+
+  if (n_with_data == 0)
+    return (g_string_free (text, FALSE), g_strdup (_("Occupancy chart: no data")));
+
+  if (n_with_data > 1)
+    g_string_append_printf (text,
+                            g_dngettext (GETTEXT_PACKAGE, "Occupancy of %zu ward.",
+                                         "Occupancy of %zu wards.", n_with_data),
+                            n_with_data);
+
+  for (gsize i = 0; i < n_series; i++)
+    {
+      const BbOccupancySeries *s = &series[i];
+      const BbOccupancyPoint *last;
+      guint low = G_MAXUINT, high = 0;
+      g_autofree char *span = NULL;
+
+      if (s->n_points == 0 || s->points == NULL)
+        continue;
+      last = &s->points[s->n_points - 1];
+      for (gsize j = 0; j < s->n_points; j++)
+        {
+          low = MIN (low, s->points[j].occupied);
+          high = MAX (high, s->points[j].occupied);
+        }
+      span = describe_span (last->time - s->points[0].time);
+
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      g_string_append_printf (text,
+                              /* TRANSLATORS: ward, occupied, capacity, percent, low, high, "30 days" */
+                              _("Occupancy of %s: now %u of %u beds (%d%%); low %u, high %u over the last %s."),
+                              s->ward_name != NULL ? s->ward_name : "", last->occupied,
+                              last->capacity, percent_of (last->occupied, last->capacity),
+                              low, high, span);
+    }
+
+  return g_string_free (text, FALSE);
+}
