@@ -179,6 +179,17 @@ bb_event_hub_get_n_clients (BbEventHub *self)
 }
 
 void
+bb_event_hub_broadcast (BbEventHub *self,
+                        const char *text)
+{
+  g_return_if_fail (BB_IS_EVENT_HUB (self));
+  g_return_if_fail (text != NULL);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    send_text (g_ptr_array_index (self->clients, i), text);
+}
+
+void
 bb_event_hub_close_all (BbEventHub *self)
 {
   g_autoptr(GPtrArray) clients = NULL;

@@ -28,6 +28,11 @@ void        bb_event_hub_add_client    (BbEventHub              *self,
                                         SoupWebsocketConnection *connection,
                                         gint64                   since);
 guint       bb_event_hub_get_n_clients (BbEventHub              *self);
+/* Sends one message that is not a stored bed event (such as a model's
+ * retrain progress, type "model") to every live client; it has no seq and
+ * is not replayed. */
+void        bb_event_hub_broadcast     (BbEventHub              *self,
+                                        const char              *text);
 void        bb_event_hub_close_all     (BbEventHub              *self);
 
 G_END_DECLS

@@ -71,11 +71,19 @@ post_booking (BbRequest *req)
       return;
     }
 
+  if (!_bb_models_validate_features (req->server, ward->model, features, &error))
+    {
+      _bb_reply_gerror (req, error);
+      return;
+    }
+
   if (start != 0 && _bb_server_is_future (req->server, start))
     {
-      if (!bb_server_accept_future_booking (req->server, ward, start, features, &error))
+      g_autoptr(JsonNode) forecast = NULL;
+
+      if (!_bb_server_check_future_booking (req->server, ward, start, features, &forecast, &error))
         {
-          _bb_reply_gerror (req, error);
+          _bb_reply_gerror_with_details (req, error, "forecast", forecast);
           return;
         }
     }

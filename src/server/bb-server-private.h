@@ -12,9 +12,11 @@
 #include <json-glib/json-glib.h>
 
 #include "bb-login-throttle.h"
+#include "bb-model-registry.h"
 #include "bb-records.h"
 #include "bb-server.h"
 #include "bb-store.h"
+#include "bb-ward-forecast.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +85,8 @@ extern const BbRoute _bb_routes_bookings[];
 extern const BbRoute _bb_routes_beds[];
 extern const BbRoute _bb_routes_enquiries[];
 extern const BbRoute _bb_routes_admin[];
+extern const BbRoute _bb_routes_forecast[];
+extern const BbRoute _bb_routes_models[];
 
 /* Adds a route table after the built-in ones: the seam where the forecast
  * and model routes (GET /api/v1/hospitals/{id}/forecast, GET /api/v1/models)
@@ -183,5 +187,49 @@ gboolean  _bb_server_is_future  (BbServer *self,
 
 BbLoginThrottle *_bb_server_get_login_throttle (BbServer *self);
 gint64           _bb_server_get_session_ttl    (BbServer *self);
+
+/* ---- Models and the forecast (bb-routes-forecast.c, bb-routes-models.c) ---- */
+/* An error answer whose error object also carries member: details. */
+void      _bb_reply_gerror_with_details (BbRequest    *req,
+                                         const GError *error,
+                                         const char   *member,
+                                         JsonNode     *details);
+BbModelRegistry *_bb_server_get_models  (BbServer     *self);
+/* Drops a hospital's cached answers after seconds: for answers that go
+ * stale with the clock rather than with a change. */
+void      _bb_server_expire_cached      (BbServer     *self,
+                                         gint64        hospital_id,
+                                         guint         seconds);
+/* Like bb_server_accept_future_booking; a refusal by the forecast also
+ * gives the ward's forecast (may be NULL). */
+gboolean  _bb_server_check_future_booking (BbServer     *self,
+                                           const BbWard *ward,
+                                           gint64        start,
+                                           JsonObject   *features,
+                                           JsonNode    **out_forecast,
+                                           GError      **error);
+/* A ward's forecast from its inpatients and bookings with its model. */
+BbWardForecast  *_bb_forecast_ward      (BbServer      *server,
+                                         const BbWard  *ward,
+                                         double         horizon_days,
+                                         double         step_hours,
+                                         BbLosModel   **out_model,
+                                         GError       **error);
+JsonNode        *_bb_forecast_ward_to_json (const BbWard   *ward,
+                                            BbWardForecast *forecast,
+                                            BbLosModel     *model);
+/* The future-booking rule on the ward's forecast; out_forecast is set on a
+ * refusal by the forecast. */
+gboolean  _bb_forecast_accepts_booking  (BbServer      *server,
+                                         const BbWard  *ward,
+                                         gint64         start,
+                                         JsonNode     **out_forecast,
+                                         GError       **error);
+/* Checks intake features against the card of the named model; a 400
+ * naming the field. */
+gboolean  _bb_models_validate_features  (BbServer      *server,
+                                         const char    *model_name,
+                                         JsonObject    *features,
+                                         GError       **error);
 
 G_END_DECLS

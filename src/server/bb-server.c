@@ -12,12 +12,16 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "bb-event-hub.h"
 #include "bb-login-throttle.h"
+#include "bb-model-registry.h"
 #include "bb-records-json.h"
 #include "bb-response-cache.h"
 #include "bb-server.h"
 #include "bb-server-private.h"
+#include "bb-store-private.h"
 
 #define EVENTS_PATH "/api/v1/events"
 #define CACHE_MAX_ENTRIES 2048
@@ -43,6 +47,8 @@ struct _BbServer
   GArray          *routes;        /* CompiledRoute */
   GHashTable      *empty_query;
   char            *models_dir;
+  BbModelRegistry *models;
+  GHashTable      *cache_expiry;  /* hospital id -> GSource id */
   guint            expire_interval;
   guint            expire_source;
   guint            port;
@@ -97,7 +103,9 @@ api_error_status (const GError *error,
 
 static GBytes *
 error_bytes (const char *code,
-             const char *message)
+             const char *message,
+             const char *detail_member,
+             JsonNode   *details)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -112,6 +120,11 @@ error_bytes (const char *code,
   json_builder_add_string_value (builder, code);
   json_builder_set_member_name (builder, "message");
   json_builder_add_string_value (builder, message);
+  if (detail_member != NULL && details != NULL)
+    {
+      json_builder_set_member_name (builder, detail_member);
+      json_builder_add_value (builder, json_node_copy (details));
+    }
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -137,7 +150,7 @@ _bb_message_set_error (SoupServerMessage *msg,
                        const char        *code,
                        const char        *message)
 {
-  g_autoptr(GBytes) bytes = error_bytes (code, message);
+  g_autoptr(GBytes) bytes = error_bytes (code, message, NULL, NULL);
 
   message_set_bytes (msg, status, bytes);
 }
@@ -208,6 +221,19 @@ _bb_reply_gerror (BbRequest    *req,
     g_warning ("%s %s failed: %s", soup_server_message_get_method (req->msg),
                req->path, error->message);
   _bb_message_set_error (req->msg, status, code, error->message);
+}
+
+void
+_bb_reply_gerror_with_details (BbRequest    *req,
+                               const GError *error,
+                               const char   *member,
+                               JsonNode     *details)
+{
+  const char *code = NULL;
+  guint status = api_error_status (error, &code);
+  g_autoptr(GBytes) bytes = error_bytes (code, error->message, member, details);
+
+  message_set_bytes (req->msg, status, bytes);
 }
 
 void
@@ -952,6 +978,93 @@ on_early_request_cb (SoupServer        *server,
     }
 }
 
+/* Retrained models go next to the database, never into the shipped
+ * models folder (which may be the source tree or read-only). */
+static char *
+trained_models_dir (BbStore *store)
+{
+  const char *db_path = sqlite3_db_filename (_bb_store_get_db (store), "main");
+  g_autofree char *dir = NULL;
+
+  if (db_path == NULL || *db_path == '\0')
+    return NULL;
+  dir = g_path_get_dirname (db_path);
+  return g_build_filename (dir, "models", NULL);
+}
+
+static void
+on_models_changed_cb (BbServer        *self,
+                      const char      *name,
+                      BbModelRegistry *registry)
+{
+  /* Every hospital's forecast may use the model that changed. */
+  bb_response_cache_invalidate (self->cache, 0);
+}
+
+static void
+on_retrain_progress_cb (BbServer        *self,
+                        const char      *name,
+                        JsonObject      *status,
+                        BbModelRegistry *registry)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) message = json_object_new ();
+  g_autofree char *text = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  json_object_set_string_member (message, "type", "model");
+  json_object_iter_init (&iter, status);
+  while (json_object_iter_next (&iter, &member, &value))
+    json_object_set_member (message, member, json_node_copy (value));
+  json_object_set_member (message, "at", _bb_time_node (bb_store_now (self->store)));
+  json_node_set_object (node, message);
+  text = json_to_string (node, FALSE);
+  bb_event_hub_broadcast (self->hub, text);
+}
+
+static void
+load_models (BbServer *self)
+{
+  g_autofree char *trained = NULL;
+  guint n;
+
+  if (self->store == NULL)
+    return;
+  if (self->models != NULL)
+    g_signal_handlers_disconnect_by_data (self->models, self);
+  g_clear_object (&self->models);
+
+  trained = trained_models_dir (self->store);
+  self->models = bb_model_registry_new (self->models_dir, trained);
+  n = bb_model_registry_load (self->models);
+  g_debug ("%u LOS models from %s and %s", n, self->models_dir ? self->models_dir : "(none)",
+           trained ? trained : "(none)");
+  g_signal_connect_object (self->models, "changed", G_CALLBACK (on_models_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->models, "retrain-progress", G_CALLBACK (on_retrain_progress_cb), self,
+                           G_CONNECT_SWAPPED);
+  bb_response_cache_invalidate (self->cache, 0);
+}
+
+typedef struct
+{
+  BbServer *self;
+  gint64    hospital_id;
+} CacheExpiry;
+
+static gboolean
+on_cache_expiry_cb (gpointer data)
+{
+  CacheExpiry *expiry = data;
+
+  bb_response_cache_invalidate (expiry->self->cache, expiry->hospital_id);
+  /* Frees expiry's key; expiry itself goes with the source. */
+  g_hash_table_remove (expiry->self->cache_expiry, &expiry->hospital_id);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_store_changed_cb (BbServer *self,
                      gint64    hospital_id,
@@ -1005,6 +1118,19 @@ bb_server_dispose (GObject *object)
   BbServer *self = (BbServer *) object;
 
   g_clear_handle_id (&self->expire_source, g_source_remove);
+  if (self->cache_expiry != NULL)
+    {
+      GHashTableIter iter;
+      gpointer source_id;
+
+      g_hash_table_iter_init (&iter, self->cache_expiry);
+      while (g_hash_table_iter_next (&iter, NULL, &source_id))
+        g_source_remove (GPOINTER_TO_UINT (source_id));
+      g_hash_table_remove_all (self->cache_expiry);
+    }
+  if (self->models != NULL)
+    g_signal_handlers_disconnect_by_data (self->models, self);
+  g_clear_object (&self->models);
   if (self->hub != NULL)
     bb_event_hub_close_all (self->hub);
   if (self->soup != NULL)
@@ -1026,6 +1152,7 @@ bb_server_finalize (GObject *object)
   g_clear_pointer (&self->routes, g_array_unref);
   g_clear_pointer (&self->empty_query, g_hash_table_unref);
   g_clear_pointer (&self->models_dir, g_free);
+  g_clear_pointer (&self->cache_expiry, g_hash_table_unref);
 
   G_OBJECT_CLASS (bb_server_parent_class)->finalize (object);
 }
@@ -1103,6 +1230,7 @@ bb_server_init (BbServer *self)
   /* Five free tries, then 30 s, 60 s, ... up to 15 minutes per e-mail and address. */
   self->throttle = bb_login_throttle_new (5, 30, 15 * 60);
   self->empty_query = g_hash_table_new (g_str_hash, g_str_equal);
+  self->cache_expiry = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->routes = g_array_new (FALSE, FALSE, sizeof (CompiledRoute));
   g_array_set_clear_func (self->routes, compiled_route_clear);
 
@@ -1112,9 +1240,8 @@ bb_server_init (BbServer *self)
   compile_routes (self, _bb_routes_beds);
   compile_routes (self, _bb_routes_enquiries);
   compile_routes (self, _bb_routes_admin);
-  /* The forecast and model routes (GET /api/v1/hospitals/{id}/forecast,
-   * GET /api/v1/models) plug in here as one more table, or later through
-   * _bb_server_add_routes(). */
+  compile_routes (self, _bb_routes_forecast);
+  compile_routes (self, _bb_routes_models);
 }
 
 /* ---- Public API ---- */
@@ -1161,6 +1288,7 @@ bb_server_set_models_dir (BbServer   *self,
     return;
   g_free (self->models_dir);
   self->models_dir = g_strdup (models_dir);
+  load_models (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODELS_DIR]);
 }
 
@@ -1251,18 +1379,63 @@ bb_server_accept_future_booking (BbServer     *self,
   g_return_val_if_fail (BB_IS_SERVER (self), FALSE);
   g_return_val_if_fail (ward != NULL, FALSE);
 
-  /* Until the bed-release forecast is wired in, a future start is accepted
-   * only when the ward has a free bed right now: never an overbooking, at
-   * the cost of refusing some bookings the forecast would allow. */
-  if (ward->beds.free == 0)
+  return _bb_server_check_future_booking (self, ward, start, features, NULL, error);
+}
+
+gboolean
+_bb_server_check_future_booking (BbServer      *self,
+                                 const BbWard  *ward,
+                                 gint64         start,
+                                 JsonObject    *features,
+                                 JsonNode     **out_forecast,
+                                 GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (_bb_forecast_accepts_booking (self, ward, start, out_forecast, &local_error))
+    return TRUE;
+
+  /* A ward whose model is not loaded has no forecast: a future start is
+   * then accepted only when a bed is free now, never an overbooking. */
+  if (g_error_matches (local_error, BB_API_ERROR, BB_API_ERROR_NOT_IMPLEMENTED))
     {
+      if (ward->beds.free > 0)
+        return TRUE;
       g_set_error (error, BB_API_ERROR, BB_API_ERROR_NO_CAPACITY,
-                   "ward %" G_GINT64_FORMAT " has no free bed now, and future bookings are "
-                   "only accepted against free beds until the forecast is available",
-                   ward->id);
+                   "ward %" G_GINT64_FORMAT " has no free bed now, and without its %s model there "
+                   "is no forecast to book its future against", ward->id, ward->model);
       return FALSE;
     }
-  return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
+BbModelRegistry *
+_bb_server_get_models (BbServer *self)
+{
+  if (self->models == NULL)
+    load_models (self);
+  return self->models;
+}
+
+void
+_bb_server_expire_cached (BbServer *self,
+                          gint64    hospital_id,
+                          guint     seconds)
+{
+  CacheExpiry *expiry;
+  gint64 *key;
+  guint id;
+
+  if (g_hash_table_contains (self->cache_expiry, &hospital_id))
+    return;
+  expiry = g_new0 (CacheExpiry, 1);
+  expiry->self = self;
+  expiry->hospital_id = hospital_id;
+  id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, on_cache_expiry_cb, expiry, g_free);
+  key = g_new (gint64, 1);
+  *key = hospital_id;
+  g_hash_table_insert (self->cache_expiry, key, GUINT_TO_POINTER (id));
 }
 
 gboolean

@@ -40,8 +40,10 @@ guint        bb_server_get_port              (BbServer    *self);
 void         bb_server_disconnect            (BbServer    *self);
 
 /* Decides whether a booking that starts in the future may be accepted for
- * the ward. This is the one place the forecast plugs in: for now a future
- * start is accepted only when a bed of that ward is free now. */
+ * the ward: when the ward's bed-release forecast (its inpatients, held beds
+ * and earlier bookings, with the ward's LOS model) gives a free bed at the
+ * start with probability >= BB_WARD_FORECAST_ACCEPT_P. Without its model
+ * loaded, only when a bed is free now. Refusals are BB_API_ERROR_NO_CAPACITY. */
 gboolean     bb_server_accept_future_booking (BbServer    *self,
                                               const BbWard *ward,
                                               gint64       start,

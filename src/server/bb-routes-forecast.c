@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bb-routes-forecast.c: the bed-release forecast of a hospital's wards, and
+ * the forecast a future booking is decided with.
+ *
+ * A ward's forecast comes from its current inpatients (their model margin
+ * and the time they have stayed), the bookings holding one of its beds (as
+ * patients arriving now) and its future bookings, computed by the same
+ * bb_ward_forecast_compute the client and `bedboard-los forecast` use. The
+ * public answer holds only aggregates per ward, never a patient. */
+#define G_LOG_DOMAIN "bb-routes-forecast"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bb-server-private.h"
+
+#define MAX_HORIZON_DAYS 30
+#define MAX_STEP_HOURS 24
+/* The answer is relative to now: even with no change in the hospital, it
+ * is computed again after this long. */
+#define FORECAST_CACHE_SECONDS 300
+
+/* Encodes features into row; features that do not fit the card (records
+ * made before the card changed, a patient stepped down from intensive care)
+ * count as unknown, which XGBoost handles as missing values. */
+static void
+encode_or_missing (BbLosCard  *card,
+                   JsonObject *features,
+                   float      *row)
+{
+  guint nf = bb_los_card_get_n_features (card);
+
+  if (features != NULL &&
+      bb_los_card_encode_json (card, features, BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, row, NULL))
+    return;
+  for (guint j = 0; j < nf; j++)
+    row[j] = NAN;
+}
+
+/* Bookings of the ward that hold one of its beds now (held or confirmed). */
+static GPtrArray *
+bookings_holding_beds (BbStore       *store,
+                       const BbWard  *ward,
+                       GError       **error)
+{
+  static const char * const statuses[] = { "held", "confirmed" };
+  GPtrArray *holding = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_booking_free);
+
+  for (guint s = 0; s < G_N_ELEMENTS (statuses); s++)
+    {
+      g_autoptr(GPtrArray) bookings = bb_store_list_bookings (store, ward->hospital_id, statuses[s], error);
+
+      if (bookings == NULL)
+        {
+          g_ptr_array_unref (holding);
+          return NULL;
+        }
+      for (guint i = 0; i < bookings->len; i++)
+        {
+          BbBooking *b = g_ptr_array_index (bookings, i);
+
+          if (b->ward_id == ward->id && b->bed_id != 0)
+            g_ptr_array_add (holding, g_steal_pointer (&bookings->pdata[i]));
+        }
+    }
+  return holding;
+}
+
+BbWardForecast *
+_bb_forecast_ward (BbServer      *server,
+                   const BbWard  *ward,
+                   double         horizon_days,
+                   double         step_hours,
+                   BbLosModel   **out_model,
+                   GError       **error)
+{
+  BbStore *store = bb_server_get_store (server);
+  g_autoptr(BbLosModel) model = NULL;
+  g_autoptr(GPtrArray) inpatients = NULL;
+  g_autoptr(GPtrArray) holding = NULL;
+  g_autoptr(GPtrArray) future = NULL;
+  g_autofree float *rows = NULL;
+  g_autofree double *mu = NULL;
+  g_autofree BbForecastInpatient *in = NULL;
+  g_autofree BbForecastBooking *booked = NULL;
+  BbWardForecastParams params = { 0, };
+  BbWardForecast *forecast;
+  BbLosCard *card;
+  gint64 now = bb_store_now (store);
+  guint nf, n_in, n_booked, n, capacity, k = 0;
+
+  model = bb_model_registry_get (_bb_server_get_models (server), ward->model);
+  if (model == NULL)
+    {
+      g_set_error (error, BB_API_ERROR, BB_API_ERROR_NOT_IMPLEMENTED,
+                   "the %s model of ward %" G_GINT64_FORMAT " is not loaded, so it has no forecast",
+                   ward->model, ward->id);
+      return NULL;
+    }
+  card = bb_los_model_get_card (model);
+  nf = bb_los_card_get_n_features (card);
+
+  if ((inpatients = bb_store_list_inpatients (store, ward->hospital_id, ward->id, error)) == NULL ||
+      (holding = bookings_holding_beds (store, ward, error)) == NULL ||
+      (future = bb_store_list_ward_bookings (store, ward->id, error)) == NULL)
+    return NULL;
+
+  /* Every bed that can take a patient: closed and isolated beds cannot;
+   * beds being cleaned soon can. */
+  capacity = MAX (ward->beds.total - ward->beds.closed, inpatients->len);
+  if (capacity == 0)
+    {
+      g_set_error (error, BB_API_ERROR, BB_API_ERROR_NO_CAPACITY,
+                   "ward %" G_GINT64_FORMAT " has no open beds", ward->id);
+      return NULL;
+    }
+
+  n_in = inpatients->len;
+  n_booked = holding->len + future->len;
+  n = n_in + n_booked;
+  rows = g_new (float, (gsize) MAX (n, 1) * MAX (nf, 1));
+  mu = g_new (double, MAX (n, 1));
+  for (guint i = 0; i < n_in; i++)
+    encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (inpatients, i))->features,
+                       rows + (gsize) k++ * nf);
+  for (guint i = 0; i < holding->len; i++)
+    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (holding, i))->features,
+                       rows + (gsize) k++ * nf);
+  for (guint i = 0; i < future->len; i++)
+    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (future, i))->features,
+                       rows + (gsize) k++ * nf);
+  if (n > 0 && !bb_los_model_predict_margins (model, rows, n, mu, error))
+    return NULL;
+
+  in = g_new (BbForecastInpatient, MAX (n_in, 1));
+  for (guint i = 0; i < n_in; i++)
+    {
+      const BbAdmission *a = g_ptr_array_index (inpatients, i);
+
+      in[i].mu = mu[i];
+      in[i].elapsed_days = MAX (now - a->admitted_at, 0) / 86400.0;
+    }
+  booked = g_new (BbForecastBooking, MAX (n_booked, 1));
+  for (guint i = 0; i < n_booked; i++)
+    {
+      const BbBooking *b = i < holding->len ? g_ptr_array_index (holding, i)
+                                            : g_ptr_array_index (future, i - holding->len);
+
+      /* A held bed's patient arrives now; a future one at its start. */
+      booked[i].start_hours = i < holding->len ? 0 : MAX (b->start - now, 0) / 3600.0;
+      booked[i].mu = mu[n_in + i];
+    }
+
+  params.distribution = bb_los_card_get_distribution (card);
+  params.sigma = bb_los_card_get_scale (card);
+  params.capacity = capacity;
+  params.horizon_days = horizon_days;
+  params.step_hours = step_hours;
+  forecast = bb_ward_forecast_compute (&params, in, n_in, booked, n_booked, error);
+  if (forecast != NULL && out_model != NULL)
+    *out_model = g_steal_pointer (&model);
+  return forecast;
+}
+
+JsonNode *
+_bb_forecast_ward_to_json (const BbWard   *ward,
+                           BbWardForecast *forecast,
+                           BbLosModel     *model)
+{
+  g_autoptr(JsonNode) computed = bb_ward_forecast_to_json (forecast, NULL, NULL);
+  JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+
+  /* The ward first, then the forecast's own members. */
+  json_object_set_int_member (object, "ward", ward->id);
+  json_object_set_string_member (object, "name", ward->name);
+  json_object_set_string_member (object, "kind", ward->kind);
+  json_object_set_string_member (object, "model", bb_los_model_get_name (model));
+  json_object_set_string_member (object, "model_version", bb_los_model_get_version (model));
+  json_object_iter_init (&iter, json_node_get_object (computed));
+  while (json_object_iter_next (&iter, &member, &value))
+    if (!json_object_has_member (object, member))
+      json_object_set_member (object, member, json_node_copy (value));
+  json_node_take_object (node, object);
+  return node;
+}
+
+gboolean
+_bb_forecast_accepts_booking (BbServer      *server,
+                              const BbWard  *ward,
+                              gint64         start,
+                              JsonNode     **out_forecast,
+                              GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BbLosModel) model = NULL;
+  g_autoptr(BbWardForecast) forecast = NULL;
+  gint64 now = bb_store_now (bb_server_get_store (server));
+  double start_hours = MAX (start - now, 0) / 3600.0;
+  double horizon_days = MAX (BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS,
+                             ceil ((start_hours + BB_WARD_FORECAST_DEFAULT_STEP_HOURS) / 24));
+  double p = 0;
+
+  if (horizon_days > MAX_HORIZON_DAYS)
+    {
+      g_set_error (error, BB_API_ERROR, BB_API_ERROR_INVALID,
+                   "field 'start': future bookings are decided with the bed forecast, which looks at "
+                   "most %d days ahead", MAX_HORIZON_DAYS);
+      return FALSE;
+    }
+
+  forecast = _bb_forecast_ward (server, ward, horizon_days, BB_WARD_FORECAST_DEFAULT_STEP_HOURS,
+                                &model, &local_error);
+  if (forecast == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (bb_ward_forecast_accepts_booking (forecast, start_hours, &p))
+    return TRUE;
+
+  g_set_error (error, BB_API_ERROR, BB_API_ERROR_NO_CAPACITY,
+               "ward %" G_GINT64_FORMAT " is likely full at the booking's start: a bed is free then "
+               "with probability %.2f, and future bookings need at least %.2f",
+               ward->id, p, BB_WARD_FORECAST_ACCEPT_P);
+  if (out_forecast != NULL)
+    {
+      JsonNode *node = _bb_forecast_ward_to_json (ward, forecast, model);
+
+      json_object_set_double_member (json_node_get_object (node), "start_hours", start_hours);
+      json_object_set_double_member (json_node_get_object (node), "p_free_at_start", p);
+      *out_forecast = node;
+    }
+  return FALSE;
+}
+
+static gboolean
+query_number (BbRequest   *req,
+              const char  *name,
+              double       min,
+              double       max,
+              double      *out,
+              GError     **error)
+{
+  const char *text = g_hash_table_lookup (req->query, name);
+  char *end = NULL;
+  double value;
+
+  if (text == NULL || *text == '\0')
+    return TRUE;
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(value >= min && value <= max))
+    {
+      g_set_error (error, BB_API_ERROR, BB_API_ERROR_INVALID,
+                   "query parameter '%s' must be a number from %g to %g", name, min, max);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+static void
+get_forecast (BbRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbHospital) hospital = NULL;
+  g_autoptr(GPtrArray) wards = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) array = json_array_new ();
+  gint64 hospital_id = req->ids[0];
+  double horizon_days = BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS;
+  double step_hours = BB_WARD_FORECAST_DEFAULT_STEP_HOURS;
+
+  if (!query_number (req, "horizon_days", 1, MAX_HORIZON_DAYS, &horizon_days, &error) ||
+      !query_number (req, "step_hours", 1, MAX_STEP_HOURS, &step_hours, &error))
+    {
+      _bb_reply_gerror (req, error);
+      return;
+    }
+
+  if ((hospital = bb_store_get_hospital (req->store, hospital_id, &error)) == NULL ||
+      (wards = bb_store_list_wards (req->store, hospital_id, &error)) == NULL)
+    {
+      _bb_reply_gerror (req, error);
+      return;
+    }
+
+  for (guint i = 0; i < wards->len; i++)
+    {
+      const BbWard *ward = g_ptr_array_index (wards, i);
+      g_autoptr(GError) ward_error = NULL;
+      g_autoptr(BbLosModel) model = NULL;
+      g_autoptr(BbWardForecast) forecast = NULL;
+      JsonObject *entry;
+
+      forecast = _bb_forecast_ward (req->server, ward, horizon_days, step_hours, &model, &ward_error);
+      if (forecast == NULL)
+        {
+          /* One ward without a forecast (no open beds, no model) does not
+           * take the others' away. */
+          entry = json_object_new ();
+          json_object_set_int_member (entry, "ward", ward->id);
+          json_object_set_string_member (entry, "name", ward->name);
+          json_object_set_string_member (entry, "kind", ward->kind);
+          json_object_set_int_member (entry, "capacity", ward->beds.total - ward->beds.closed);
+          json_object_set_string_member (entry, "model", ward->model);
+          json_object_set_null_member (entry, "model_version");
+          json_object_set_array_member (entry, "points", json_array_new ());
+          json_object_set_null_member (entry, "first_free");
+          json_object_set_string_member (entry, "unavailable", ward_error->message);
+          json_array_add_object_element (array, entry);
+          continue;
+        }
+      json_array_add_element (array, _bb_forecast_ward_to_json (ward, forecast, model));
+    }
+
+  json_object_set_int_member (object, "hospital", hospital_id);
+  _bb_object_set_time (object, "computed_at", bb_store_now (req->store));
+  json_object_set_double_member (object, "horizon_days", horizon_days);
+  json_object_set_double_member (object, "step_hours", step_hours);
+  json_object_set_double_member (object, "accept_probability", BB_WARD_FORECAST_ACCEPT_P);
+  json_object_set_array_member (object, "wards", g_steal_pointer (&array));
+
+  _bb_request_set_cacheable (req, hospital_id);
+  if (req->cache_key != NULL)
+    _bb_server_expire_cached (req->server, hospital_id, FORECAST_CACHE_SECONDS);
+  _bb_reply_object (req, SOUP_STATUS_OK, object);
+}
+
+const BbRoute _bb_routes_forecast[] = {
+  { "GET", "/api/v1/hospitals/{id}/forecast", BB_ROLE_NONE, BB_ROUTE_CACHE, get_forecast },
+  { NULL, }
+};
