@@ -446,60 +446,66 @@ begin_round (Storm *storm)
     start_create (storm, i);
 }
 
-/* As admin: a ward with n extra beds, so each round races over more beds. */
+/* As admin: n_wards new wards of beds_per_ward free beds, spread over the
+ * hospitals, so each round races over more beds. */
 static gboolean
-add_beds (Storm       *storm,
-          const char  *admin_email,
-          const char  *password,
-          int          n,
-          GError     **error)
+add_wards (Storm       *storm,
+           const char  *admin_email,
+           const char  *password,
+           int          n_wards,
+           int          beds_per_ward,
+           GError     **error)
 {
   g_autofree char *token = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *ward_name = NULL;
-  g_autofree char *ward_body = NULL;
-  g_autoptr(JsonNode) ward = NULL;
-  const Ward *first = &g_array_index (storm->wards, Ward, 0);
-  Ward added;
-  guint status = 0;
+  guint n_existing = storm->wards->len;
+  gint64 stamp = g_get_real_time ();
 
   token = bench_http_login (storm->setup_session, storm->base, admin_email, password, error);
   if (token == NULL)
     return FALSE;
-  path = g_strdup_printf ("/api/v1/hospitals/%" G_GINT64_FORMAT "/wards", first->hospital);
-  ward_name = g_strdup_printf ("Benchmark ward %" G_GINT64_FORMAT, g_get_real_time ());
-  ward_body = g_strdup_printf ("{\"name\":\"%s\",\"kind\":\"general\"}", ward_name);
-  ward = bench_http_call (storm->setup_session, storm->base, "POST", path, token, ward_body, &status, error);
-  if (ward == NULL)
-    return FALSE;
-  if (status != 201 || !JSON_NODE_HOLDS_OBJECT (ward))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "POST %s: HTTP %u %s", path, status,
-                   bench_http_error_code (ward));
-      return FALSE;
-    }
-  added.hospital = first->hospital;
-  added.ward = json_object_get_int_member (json_node_get_object (ward), "id");
 
-  for (int i = 0; i < n; i++)
+  for (int w = 0; w < n_wards; w++)
     {
-      g_autofree char *bed_path = g_strdup_printf ("/api/v1/wards/%" G_GINT64_FORMAT "/beds", added.ward);
-      g_autofree char *bed_body = g_strdup_printf ("{\"label\":\"B%04d\"}", i + 1);
-      g_autoptr(JsonNode) bed = bench_http_call (storm->setup_session, storm->base, "POST", bed_path, token,
-                                                 bed_body, &status, error);
+      /* The existing wards come hospital by hospital; stepping by 7 visits them all. */
+      const Ward *like = &g_array_index (storm->wards, Ward, (guint) w * 7 % n_existing);
+      g_autofree char *path = g_strdup_printf ("/api/v1/hospitals/%" G_GINT64_FORMAT "/wards", like->hospital);
+      g_autofree char *ward_body = g_strdup_printf ("{\"name\":\"Benchmark ward %" G_GINT64_FORMAT "-%d\","
+                                                    "\"kind\":\"general\"}", stamp, w + 1);
+      g_autoptr(JsonNode) ward = NULL;
+      Ward added;
+      guint status = 0;
 
-      if (bed == NULL)
+      ward = bench_http_call (storm->setup_session, storm->base, "POST", path, token, ward_body, &status, error);
+      if (ward == NULL)
         return FALSE;
-      if (status != 201)
+      if (status != 201 || !JSON_NODE_HOLDS_OBJECT (ward))
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "POST %s: HTTP %u %s", bed_path, status,
-                       bench_http_error_code (bed));
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "POST %s: HTTP %u %s", path, status,
+                       bench_http_error_code (ward));
           return FALSE;
         }
+      added.hospital = like->hospital;
+      added.ward = json_object_get_int_member (json_node_get_object (ward), "id");
+
+      for (int i = 0; i < beds_per_ward; i++)
+        {
+          g_autofree char *bed_path = g_strdup_printf ("/api/v1/wards/%" G_GINT64_FORMAT "/beds", added.ward);
+          g_autofree char *bed_body = g_strdup_printf ("{\"label\":\"B%04d\"}", i + 1);
+          g_autoptr(JsonNode) bed = bench_http_call (storm->setup_session, storm->base, "POST", bed_path, token,
+                                                     bed_body, &status, error);
+
+          if (bed == NULL)
+            return FALSE;
+          if (status != 201)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "POST %s: HTTP %u %s", bed_path, status,
+                           bench_http_error_code (bed));
+              return FALSE;
+            }
+        }
+      g_array_append_val (storm->wards, added);
     }
-  g_array_append_val (storm->wards, added);
-  g_print ("added ward %" G_GINT64_FORMAT " with %d beds to hospital %" G_GINT64_FORMAT "\n",
-           added.ward, n, added.hospital);
+  g_print ("added %d wards of %d beds\n", n_wards, beds_per_ward);
   return TRUE;
 }
 
@@ -575,7 +581,7 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL, *email = NULL, *admin_email = NULL, *password = NULL;
   g_autofree char *token = NULL;
-  int clients = 32, add = 0;
+  int clients = 32, add = 0, add_wards_n = 1;
   double seconds = 10;
   Storm storm = { 0, };
   double create_s, cancel_s, rate;
@@ -587,7 +593,8 @@ main (int   argc,
     { "email", 0, 0, G_OPTION_ARG_STRING, &email, "Staff login (default staff@demo.bedboard)", "EMAIL" },
     { "admin-email", 0, 0, G_OPTION_ARG_STRING, &admin_email, "Admin login for --add-beds (default admin@demo.bedboard)", "EMAIL" },
     { "password", 0, 0, G_OPTION_ARG_STRING, &password, "Password of both logins (default demo)", "PASSWORD" },
-    { "add-beds", 0, 0, G_OPTION_ARG_INT, &add, "First add a ward with N free beds (as admin)", "N" },
+    { "add-beds", 0, 0, G_OPTION_ARG_INT, &add, "First add --add-wards wards of N free beds each (as admin)", "N" },
+    { "add-wards", 0, 0, G_OPTION_ARG_INT, &add_wards_n, "With --add-beds: how many wards to add (default 1)", "W" },
     { NULL }
   };
 
@@ -599,9 +606,11 @@ main (int   argc,
       g_printerr ("book-storm: %s\n", error->message);
       return 2;
     }
-  if (url == NULL || clients < 1 || clients > 1000 || seconds <= 0 || seconds > 3600 || add < 0 || add > 100000)
+  if (url == NULL || clients < 1 || clients > 1000 || seconds <= 0 || seconds > 3600 || add < 0 || add > 100000 ||
+      add_wards_n < 1 || add_wards_n > 1000)
     {
-      g_printerr ("book-storm: need --url, --clients 1..1000, --seconds (0, 3600], --add-beds 0..100000\n");
+      g_printerr ("book-storm: need --url, --clients 1..1000, --seconds (0, 3600], --add-beds 0..100000, "
+                  "--add-wards 1..1000\n");
       return 2;
     }
 
@@ -625,8 +634,8 @@ main (int   argc,
   storm.cancel_latency_ms = g_array_new (FALSE, FALSE, sizeof (double));
 
   if (!read_network (&storm, &error) ||
-      (add > 0 && !add_beds (&storm, admin_email ? admin_email : "admin@demo.bedboard",
-                             password ? password : "demo", add, &error)) ||
+      (add > 0 && !add_wards (&storm, admin_email ? admin_email : "admin@demo.bedboard",
+                              password ? password : "demo", add_wards_n, add, &error)) ||
       (token = bench_http_login (storm.setup_session, storm.base, email ? email : "staff@demo.bedboard",
                                  password ? password : "demo", &error)) == NULL)
     {

@@ -19,7 +19,9 @@
 # Environment: BUILD (build dir, default _build-bench, release), DURATION
 # (wrk seconds, default 10), REPEAT (interleaved wrk runs per server, 3),
 # BARE_THREADS (threads of the SO_REUSEPORT bare-soup row, 2), BOOK_SECONDS (10), BOOK_CLIENTS (32),
-# BOOK_ADD_BEDS (1000), WS_CLIENTS (500), WS_CHANGES (100), DB_DIR (where the
+# BOOK_ADD_WARDS (20) wards of BOOK_BEDS_PER_WARD (50) beds added first,
+# WS_CLIENTS (500), WS_CHANGES (100), CALLGRIND (1: count instructions per
+# request under valgrind, 0: skip), DB_DIR (where the
 # database lives, default the temporary directory under /tmp; point it at
 # /dev/shm to take the disk's fsync out of the booking figure).
 set -euo pipefail
@@ -31,9 +33,11 @@ REPEAT=${REPEAT:-3}
 BARE_THREADS=${BARE_THREADS:-2}
 BOOK_SECONDS=${BOOK_SECONDS:-10}
 BOOK_CLIENTS=${BOOK_CLIENTS:-32}
-BOOK_ADD_BEDS=${BOOK_ADD_BEDS:-1000}
+BOOK_ADD_WARDS=${BOOK_ADD_WARDS:-20}
+BOOK_BEDS_PER_WARD=${BOOK_BEDS_PER_WARD:-50}
 WS_CLIENTS=${WS_CLIENTS:-500}
 WS_CHANGES=${WS_CHANGES:-100}
+CALLGRIND=${CALLGRIND:-1}
 PYTHON=/usr/bin/python3
 
 for tool in wrk nginx curl sqlite3 meson "$PYTHON"; do
@@ -192,10 +196,43 @@ echo "   bedboard / bare-soup per run: $(tr '\n' ' ' <"$TMP/ratio.runs")(load av
 curl -sf "$BB_URL$PATH_READ" | cmp -s - "$TMP/www/hospital.json" || {
   echo "run.sh: bedboard's page changed during the read benchmark" >&2; FAILED=1; }
 
-echo "== booking storm: $BOOK_CLIENTS clients, ${BOOK_SECONDS}s, +$BOOK_ADD_BEDS beds"
+# Instructions per request, bedboard vs bare-soup, under callgrind: the wrk
+# figures above move with whatever else the machine runs, this does not.
+declare -A IR
+if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null && command -v callgrind_control >/dev/null; then
+  echo "== callgrind: user-space instructions per cached GET (wrk -t1 -c8 -d3s under valgrind)"
+  sqlite3 "$DB" ".backup '$TMP/cg.db'"
+  valgrind --tool=callgrind --callgrind-out-file="$TMP/cg-bedboard.%p.out" \
+    "$BUILD/src/server/bedboard-server" --db "$TMP/cg.db" --port 0 >"$TMP/cg-bedboard.log" 2>&1 &
+  CG_BB=$!
+  PIDS+=($CG_BB)
+  valgrind --tool=callgrind --callgrind-out-file="$TMP/cg-bare-soup.%p.out" \
+    "$BUILD/bench/bare-soup" --body "$TMP/www/hospital.json" --port 0 --seconds 600 \
+    >"$TMP/cg-bare-soup.log" 2>&1 &
+  CG_BARE=$!
+  PIDS+=($CG_BARE)
+  for name in bedboard bare-soup; do
+    if [ $name = bedboard ]; then pid=$CG_BB; else pid=$CG_BARE; fi
+    port=$(wait_for_port "$TMP/cg-$name.log" 120)
+    curl -sf "http://127.0.0.1:$port$PATH_READ" | cmp -s - "$TMP/www/hospital.json" || {
+      echo "run.sh: $name under valgrind does not answer the page" >&2; FAILED=1; continue; }
+    callgrind_control -z "$pid" >/dev/null 2>&1
+    wrk -t1 -c8 -d3s "http://127.0.0.1:$port$PATH_READ" >"$TMP/cg-wrk-$name.txt"
+    callgrind_control -d "$pid" >/dev/null 2>&1
+    sleep 1
+    requests=$(awk '/requests in/ { print $1 }' "$TMP/cg-wrk-$name.txt")
+    total=$(callgrind_annotate "$TMP/cg-$name.$pid.out.1" 2>/dev/null |
+            awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+    IR[$name]=$(awk -v t="$total" -v n="$requests" 'BEGIN { if (n + 0 > 0) printf "%.0f", t / n; else print 0 }')
+    echo "   $name: ${IR[$name]} instructions per request ($requests requests)"
+  done
+  kill "$CG_BB" "$CG_BARE" 2>/dev/null || true
+fi
+
+echo "== booking storm: $BOOK_CLIENTS clients, ${BOOK_SECONDS}s, +$BOOK_ADD_WARDS wards of $BOOK_BEDS_PER_WARD beds"
 BOOK_OK=yes
 "$BUILD/bench/book-storm" --url "$BB_URL" --clients "$BOOK_CLIENTS" --seconds "$BOOK_SECONDS" \
-  --add-beds "$BOOK_ADD_BEDS" >"$TMP/book.txt" 2>&1 || BOOK_OK=no
+  --add-wards "$BOOK_ADD_WARDS" --add-beds "$BOOK_BEDS_PER_WARD" >"$TMP/book.txt" 2>&1 || BOOK_OK=no
 sed 's/^/   /' "$TMP/book.txt" | grep -v '^   RESULT' | tail -8
 BOOK=$(grep '^RESULT book-storm' "$TMP/book.txt" || echo "RESULT book-storm bookings_per_s=0 p99_ms=0 ok=no")
 CHECK_OK=yes
@@ -231,6 +268,10 @@ for name in "${READ_NAMES[@]}"; do
   printf '%-34s %12s %10s %10s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"
 done
 printf '%-34s %12s   target >= 0.90x with p99 < 10 ms: %s\n' "bedboard / bare-soup" "${RATIO}x" "$READ_MET"
+if [ -n "${IR[bedboard]:-}" ] && [ -n "${IR[bare-soup]:-}" ]; then
+  printf '%-34s %12s   (callgrind: %s vs %s instructions per request)\n' "bare-soup / bedboard instructions" \
+    "$(ratio "${IR[bare-soup]}" "${IR[bedboard]}")x" "${IR[bedboard]}" "${IR[bare-soup]}"
+fi
 printf '%-34s %12s\n' "bare-soup / nginx" "$(ratio "${RPS[bare-soup]}" "${RPS[nginx]}")x"
 printf '%-34s %12s %10s %10s   target >= 1000/s: %s, checks: %s\n' "bookings (holds/s)" \
   "$(field "$BOOK" bookings_per_s)" "$(field "$BOOK" p50_ms)" "$(field "$BOOK" p99_ms)" \
