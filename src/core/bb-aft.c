@@ -287,6 +287,39 @@ bb_aft_cdf (BbAftDistribution dist,
   return z_cdf (dist, z_of (mu, sigma, t_days));
 }
 
+/* ln f(z): the density of Z. */
+static double
+z_log_pdf (BbAftDistribution dist,
+           double            z)
+{
+  switch (dist)
+    {
+    case BB_AFT_NORMAL:
+      return -0.5 * z * z - LOG_SQRT_2PI;
+    case BB_AFT_LOGISTIC:
+      /* e^-z / (1 + e^-z)^2, symmetric: use -|z| so nothing overflows. */
+      return -fabs (z) - 2 * log1p (exp (-fabs (z)));
+    case BB_AFT_EXTREME:
+      return z - exp (z);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+double
+bb_aft_log_density (BbAftDistribution dist,
+                    double            mu,
+                    double            sigma,
+                    double            t_days)
+{
+  if (!params_are_valid (dist, mu, sigma) || isnan (t_days))
+    return NAN;
+  if (t_days <= 0 || isinf (t_days))
+    return -INFINITY;
+  /* T = e^(mu + sigma Z): f_T(t) = f_Z(z) / (sigma t). */
+  return z_log_pdf (dist, z_of (mu, sigma, t_days)) - log (sigma) - log (t_days);
+}
+
 double
 bb_aft_quantile (BbAftDistribution dist,
                  double            mu,

@@ -32,6 +32,11 @@ double       bb_aft_quantile                 (BbAftDistribution  dist,
                                               double             mu,
                                               double             sigma,
                                               double             p);
+/* ln of the density of T at t_days (per day), -INFINITY where it is 0. */
+double       bb_aft_log_density              (BbAftDistribution  dist,
+                                              double             mu,
+                                              double             sigma,
+                                              double             t_days);
 /* P(T <= elapsed + t | T > elapsed): the chance a current inpatient who has
  * stayed elapsed_days leaves within the next t_days. */
 double       bb_aft_remaining_cdf            (BbAftDistribution  dist,

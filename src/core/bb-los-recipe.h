@@ -34,6 +34,8 @@ typedef struct
   double rmse;
   double r2;
   double coverage_80;  /* NaN when the predictor has no interval */
+  double below_p10;    /* share of stays below the interval (NaN: none) */
+  double above_p90;    /* share above it */
 } BbLosMetrics;
 
 gboolean     bb_los_kind_from_string   (const char   *name,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-los-model.c: training on a small synthetic ward, determinism for a
  * seed, save and load, predictions that follow the effect built into the
- * data, contributions that add up, and censored stays. */
+ * data, contributions that add up, and censored stays; and the AFT log
+ * density the recipe scores distributions with. */
 #include "config.h"
 
 #include <math.h>
@@ -283,6 +284,32 @@ test_bad_bounds_and_boosters_are_errors (Fixture       *f,
   g_assert_error (error, BB_MODEL_ERROR, BB_MODEL_ERROR_XGBOOST);
 }
 
+/* The recipe picks the icu-los distribution by log-likelihood, so the
+ * density must be the derivative of the cdf every prediction uses, for each
+ * distribution (up to 9 days, where a difference of cdfs is still precise). */
+static void
+test_log_density_is_the_derivative_of_the_cdf (void)
+{
+  static const BbAftDistribution dists[] = { BB_AFT_NORMAL, BB_AFT_LOGISTIC, BB_AFT_EXTREME };
+  static const double days[] = { 0.05, 0.7, 2.0, 9.0 };
+
+  for (guint d = 0; d < G_N_ELEMENTS (dists); d++)
+    for (guint k = 0; k < G_N_ELEMENTS (days); k++)
+      {
+        double mu = 0.4, sigma = 0.9, t = days[k], h = 1e-5 * t;
+        double slope = (bb_aft_cdf (dists[d], mu, sigma, t + h) - bb_aft_cdf (dists[d], mu, sigma, t - h)) / (2 * h);
+        double f = exp (bb_aft_log_density (dists[d], mu, sigma, t));
+
+        g_assert_cmpfloat (f, >, 0);
+        g_assert_cmpfloat_with_epsilon (f / slope, 1.0, 1e-5);
+      }
+  /* Far in the tails the log stays finite where the density underflows. */
+  g_assert_true (isfinite (bb_aft_log_density (BB_AFT_LOGISTIC, 0, 0.1, 1e6)));
+  g_assert_true (isfinite (bb_aft_log_density (BB_AFT_NORMAL, 0, 0.1, 1e6)));
+  g_assert_cmpfloat (bb_aft_log_density (BB_AFT_NORMAL, 0, 1, 0), ==, -INFINITY);
+  g_assert_true (isnan (bb_aft_log_density (BB_AFT_NORMAL, 0, -1, 1)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -300,6 +327,8 @@ main (int    argc,
   ADD ("/los/model/one-model-predicts-from-several-threads", test_one_model_predicts_from_several_threads);
   ADD ("/los/model/bad-bounds-and-boosters-are-errors", test_bad_bounds_and_boosters_are_errors);
 #undef ADD
+  g_test_add_func ("/los/model/log-density-is-the-derivative-of-the-cdf",
+                   test_log_density_is_the_derivative_of_the_cdf);
 
   return g_test_run ();
 }
