@@ -524,6 +524,16 @@ wait_for_retrain (BbTestServer *server,
   g_assert_not_reached ();
 }
 
+static void
+log_object (const char *what,
+            JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *text = json_to_string (node, FALSE);
+
+  g_test_message ("%s: %s", what, text);
+}
+
 static gint64 seed_clock_now;
 
 static gint64
@@ -596,7 +606,7 @@ test_retrain_swaps_in_a_better_model_with_a_new_version (Fixture       *fixture,
   g_assert_cmpstr (bb_test_response_error_code (again), ==, "conflict");
 
   status = wait_for_retrain (fixture->server, fixture->admin, "icu-los");
-  g_test_message ("retrain: %s", json_to_string (json_node_init_object (json_node_alloc (), status), FALSE));
+  log_object ("retrain", status);
   g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "done");
   g_assert_cmpfloat (json_object_get_double_member (status, "progress"), ==, 1.0);
   result = json_object_get_object_member (status, "result");
@@ -629,6 +639,22 @@ test_retrain_swaps_in_a_better_model_with_a_new_version (Fixture       *fixture,
   forecast = get (fixture, NULL, "/api/v1/hospitals/%" G_GINT64_FORMAT "/forecast", fixture->hospital);
   g_assert_cmpuint (forecast->status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (only_ward (forecast), "model_version"), ==, next);
+
+  /* The swap is in the audit log, with who did it. */
+  {
+    g_autoptr(BbTestResponse) audit = get (fixture, fixture->admin, "/api/v1/audit?entity=model:icu-los");
+    JsonArray *entries;
+    JsonObject *entry;
+
+    g_assert_cmpuint (audit->status, ==, 200);
+    entries = json_object_get_array_member (bb_test_response_object (audit), "audit");
+    g_assert_cmpuint (json_array_get_length (entries), ==, 1);
+    entry = json_array_get_object_element (entries, 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "swap");
+    g_assert_cmpint (json_object_get_int_member (entry, "actor"), >, 0);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "after"), "version"),
+                     ==, next);
+  }
 
   /* The new version is on disk next to the database and wins on restart. */
   bb_test_server_stop (fixture->server, FALSE);
@@ -690,7 +716,7 @@ test_retrain_on_the_demo_network (Fixture       *fixture,
   started = bb_test_server_request (fixture->server, "POST", "/api/v1/models/ward-los/retrain", admin, NULL);
   g_assert_cmpuint (started->status, ==, 202);
   status = wait_for_retrain (fixture->server, admin, "ward-los");
-  g_test_message ("demo retrain: %s", json_to_string (json_node_init_object (json_node_alloc (), status), FALSE));
+  log_object ("demo retrain", status);
   g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "done");
   result = json_object_get_object_member (status, "result");
   g_assert_cmpint (json_object_get_int_member (result, "held_out_stays"), >=, 10);
