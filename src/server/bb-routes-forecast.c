@@ -202,11 +202,13 @@ _bb_forecast_accepts_booking (BbServer      *server,
   g_autoptr(BbWardForecast) forecast = NULL;
   gint64 now = bb_store_now (bb_server_get_store (server));
   double start_hours = MAX (start - now, 0) / 3600.0;
-  double horizon_days = MAX (BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS,
-                             ceil ((start_hours + BB_WARD_FORECAST_DEFAULT_STEP_HOURS) / 24));
+  /* The decision is exact at the start itself; the horizon only decides
+   * how much of the forecast a refusal shows. */
+  double horizon_days = CLAMP (ceil ((start_hours + BB_WARD_FORECAST_DEFAULT_STEP_HOURS) / 24),
+                               BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS);
   double p = 0;
 
-  if (horizon_days > MAX_HORIZON_DAYS)
+  if (start_hours > MAX_HORIZON_DAYS * 24)
     {
       g_set_error (error, BB_API_ERROR, BB_API_ERROR_INVALID,
                    "field 'start': future bookings are decided with the bed forecast, which looks at "
