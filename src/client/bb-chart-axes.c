@@ -13,7 +13,6 @@
 
 #include <math.h>
 
-#define PAD_TOP 10.0
 #define PAD_RIGHT 14.0
 #define LABEL_GAP 6.0
 #define TICK_LENGTH 4.0
@@ -52,7 +51,7 @@ bb_chart_axes_layout (BbChartAxes           *axes,
 {
   g_autoptr(PangoLayout) probe = NULL;
   int label_h, probe_w, widest = 0;
-  double plot_h, plot_w, left, last_right = -G_MAXDOUBLE;
+  double pad_top, plot_h, plot_w, left, last_right = -G_MAXDOUBLE;
   guint y_max_ticks, x_max_ticks;
 
   g_return_if_fail (axes != NULL);
@@ -64,7 +63,9 @@ bb_chart_axes_layout (BbChartAxes           *axes,
   probe = bb_chart_style_label (widget, "Wed 28");
   pango_layout_get_pixel_size (probe, &probe_w, &label_h);
 
-  plot_h = MAX (1.0, area->size.height - PAD_TOP - label_h - LABEL_GAP - TICK_LENGTH);
+  /* Room above the plot for half of the top value label. */
+  pad_top = ceil (label_h / 2.0) + 4.0;
+  plot_h = MAX (1.0, area->size.height - pad_top - label_h - LABEL_GAP - TICK_LENGTH);
   y_max_ticks = MAX (2, (guint) (plot_h / MAX (36.0, 2.0 * label_h)));
   switch (kind)
     {
@@ -90,7 +91,7 @@ bb_chart_axes_layout (BbChartAxes           *axes,
 
   left = widest + LABEL_GAP + 2.0;
   plot_w = MAX (1.0, area->size.width - left - PAD_RIGHT);
-  axes->plot = GRAPHENE_RECT_INIT (area->origin.x + left, area->origin.y + PAD_TOP, plot_w, plot_h);
+  axes->plot = GRAPHENE_RECT_INIT (area->origin.x + left, area->origin.y + pad_top, plot_w, plot_h);
 
   bb_chart_scale_init (&axes->x, (double) t_start, (double) t_end,
                        axes->plot.origin.x, axes->plot.origin.x + plot_w);

@@ -416,7 +416,8 @@ bb_chart_snap_to_pixel (double *value,
     *value = round (*value * scale_factor) / scale_factor;
 }
 
-/* "Tue 14:00": the time under the pointer. */
+/* "Tue 24 14:00": the time under the pointer; with the day of the month,
+ * since charts span weeks. */
 char *
 bb_chart_format_time (gint64     unix_time,
                       GTimeZone *tz)
@@ -428,6 +429,6 @@ bb_chart_format_time (gint64     unix_time,
   if (utc == NULL)
     return g_strdup ("?");
   local = g_date_time_to_timezone (utc, local_tz);
-  /* TRANSLATORS: a point in time under the pointer, g_date_time_format(): "Tue 14:00" */
-  return g_date_time_format (local, _("%a %H:%M"));
+  /* TRANSLATORS: a point in time under the pointer, g_date_time_format(): "Tue 24 14:00" */
+  return g_date_time_format (local, _("%a %-d %H:%M"));
 }

@@ -24,6 +24,7 @@ static const struct
   { "bb_chart_label_bg", "#ffffff", "#383838" },
   { "bb_chart_label_fg", "rgba(0,0,0,0.8)", "#ffffff" },
   { "bb_chart_now", "rgba(0,0,0,0.45)", "rgba(255,255,255,0.55)" },
+  { "bb_chart_label_backdrop", "rgba(250,250,250,0.85)", "rgba(36,36,36,0.85)" },
   { "bb_chart_series_0", "#2d71c2", "#5597e8" },
   { "bb_chart_series_1", "#c45300", "#f07d2a" },
   { "bb_chart_series_2", "#1e8a50", "#4fd18c" },
