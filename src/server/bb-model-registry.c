@@ -81,8 +81,12 @@ typedef struct
   BbAftDistribution   distribution;  /* the current card's calibrated objective */
   double              scale;
   double              min_seconds;   /* BEDBOARD_RETRAIN_MIN_SECONDS */
+  char               *trained_dir;   /* where a better candidate is saved */
+  char               *next_version;
 
   /* Filled by the thread. */
+  gboolean            better;        /* its MAE is not worse: saved, to be swapped in */
+
   BbLosModel         *candidate;
   BbLosMetrics        current_metrics;
   BbLosMetrics        candidate_metrics;
@@ -133,6 +137,8 @@ retrain_data_free (gpointer data)
   g_free (d->x_test);
   g_free (d->y_test);
   g_strfreev (d->params);
+  g_free (d->trained_dir);
+  g_free (d->next_version);
   g_free (d);
 }
 
@@ -334,6 +340,13 @@ predict_metrics (BbLosModel    *model,
   return TRUE;
 }
 
+static void describe_candidate (RetrainData *d);
+static gboolean save_model (const char  *trained_dir,
+                            BbLosModel  *model,
+                            GError     **error);
+static void swap_in (BbModelRegistry *self,
+                     BbLosModel      *model);
+
 static void
 retrain_thread (GTask        *task,
                 gpointer      source_object,
@@ -367,6 +380,20 @@ retrain_thread (GTask        *task,
     }
   d->candidate = g_steal_pointer (&candidate);
 
+  /* A candidate that is not worse becomes the next version; it is written
+   * here, off the main loop, and only swapped in there. */
+  d->better = d->candidate_metrics.mae <= d->current_metrics.mae;
+  if (d->better)
+    {
+      report_progress (task, "saving", 0.9);
+      describe_candidate (d);
+      if (!save_model (d->trained_dir, d->candidate, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+
   /* Tests (and demos that want to watch the progress) can keep a retrain
    * running a little longer than training takes on a small history. */
   if (d->min_seconds > 0)
@@ -388,9 +415,7 @@ rounded_metrics (const BbLosMetrics *metrics)
 /* Turns the candidate's card into the next version's: what it was trained
  * on, how it was checked and against what. */
 static void
-describe_candidate (RetrainData *d,
-                    const char  *version,
-                    JsonObject  *result)
+describe_candidate (RetrainData *d)
 {
   BbLosCard *card = bb_los_model_get_card (d->candidate);
   JsonObject *old_training = bb_los_card_get_section (card, "training");
@@ -400,6 +425,7 @@ describe_candidate (RetrainData *d,
   g_autoptr(JsonObject) baselines = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  const char *version = d->next_version;
   g_autofree char *booster = g_strdup_printf ("%s-v%s.ubj", d->name, version);
 
   bb_los_card_set_version (card, version);
@@ -420,7 +446,7 @@ describe_candidate (RetrainData *d,
     json_object_set_member (training, "params",
                             json_node_copy (json_object_get_member (old_training, "params")));
   json_object_set_string_member (training, "retrained_from_version",
-                                 json_object_get_string_member (result, "previous_version"));
+                                 bb_los_model_get_version (d->current));
   json_object_set_string_member (training, "interval_calibration",
                                  "the objective's scale is kept from the previous version, whose scale was "
                                  "calibrated on out-of-sample stays; the median does not depend on it");
@@ -453,7 +479,6 @@ on_retrain_done_cb (GObject      *source,
   g_autoptr(JsonObject) mae = json_object_new ();
   g_autoptr(BbLosModel) now_current = NULL;
   const char *previous = bb_los_model_get_version (d->current);
-  g_autofree char *next = g_strdup_printf ("%" G_GUINT64_FORMAT, version_number (previous) + 1);
   gboolean swapped;
 
   job->finished_at = g_get_real_time () / G_USEC_PER_SEC;
@@ -483,24 +508,13 @@ on_retrain_done_cb (GObject      *source,
 
   /* Someone may have installed a newer version meanwhile; never go back. */
   now_current = bb_model_registry_get (self, d->name);
-  swapped = d->candidate_metrics.mae <= d->current_metrics.mae &&
-            now_current == d->current;
+  swapped = d->better && now_current == d->current;
   if (swapped)
     {
-      describe_candidate (d, next, object);
-      set_job (job, "running", "saving", 0.9);
-      emit_progress (self, d->name);
-      if (!bb_model_registry_install (self, d->candidate, &error))
-        {
-          set_job (job, "failed", "failed", 1.0);
-          job->error = g_strdup (error->message);
-          emit_progress (self, d->name);
-          g_task_return_error (outer, g_steal_pointer (&error));
-          return;
-        }
+      swap_in (self, d->candidate);
       json_object_set_string_member (object, "reason",
                                      "the new model's MAE on the held-out stays is not worse than the current one's");
-      json_object_set_string_member (object, "version", next);
+      json_object_set_string_member (object, "version", d->next_version);
     }
   else
     {
@@ -523,6 +537,46 @@ on_retrain_done_cb (GObject      *source,
   set_job (job, "done", "done", 1.0);
   emit_progress (self, d->name);
   g_task_return_pointer (outer, g_steal_pointer (&object), (GDestroyNotify) json_object_unref);
+}
+
+/* Writes NAME-vVERSION.card.json and its booster into trained_dir (when
+ * there is one). Any thread. */
+static gboolean
+save_model (const char  *trained_dir,
+            BbLosModel  *model,
+            GError     **error)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+
+  if (trained_dir == NULL)
+    return TRUE;
+  if (g_mkdir_with_parents (trained_dir, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, BB_MODEL_REGISTRY_ERROR, BB_MODEL_REGISTRY_ERROR_FAILED,
+                   "cannot create %s: %s", trained_dir, g_strerror (saved));
+      return FALSE;
+    }
+  file = g_strdup_printf ("%s-v%s.card.json", bb_los_model_get_name (model), bb_los_model_get_version (model));
+  path = g_build_filename (trained_dir, file, NULL);
+  return bb_los_model_save (model, path, error);
+}
+
+/* Makes model the current one of its name; readers holding the old one
+ * keep it until they drop it. Main thread (emits ::changed). */
+static void
+swap_in (BbModelRegistry *self,
+         BbLosModel      *model)
+{
+  const char *name = bb_los_model_get_name (model);
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_replace (self->models, g_strdup (name), g_object_ref (model));
+  g_mutex_unlock (&self->mutex);
+
+  g_signal_emit (self, signals[CHANGED], 0, name);
 }
 
 /* ---- GObject ---- */
@@ -696,34 +750,12 @@ bb_model_registry_install (BbModelRegistry  *self,
                            BbLosModel       *model,
                            GError          **error)
 {
-  const char *name;
-
   g_return_val_if_fail (BB_IS_MODEL_REGISTRY (self), FALSE);
   g_return_val_if_fail (BB_IS_LOS_MODEL (model), FALSE);
 
-  name = bb_los_model_get_name (model);
-  if (self->trained_dir != NULL)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-v%s.card.json", name, bb_los_model_get_version (model));
-      g_autofree char *path = g_build_filename (self->trained_dir, file, NULL);
-
-      if (g_mkdir_with_parents (self->trained_dir, 0755) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, BB_MODEL_REGISTRY_ERROR, BB_MODEL_REGISTRY_ERROR_FAILED,
-                       "cannot create %s: %s", self->trained_dir, g_strerror (saved));
-          return FALSE;
-        }
-      if (!bb_los_model_save (model, path, error))
-        return FALSE;
-    }
-
-  g_mutex_lock (&self->mutex);
-  g_hash_table_replace (self->models, g_strdup (name), g_object_ref (model));
-  g_mutex_unlock (&self->mutex);
-
-  g_signal_emit (self, signals[CHANGED], 0, name);
+  if (!save_model (self->trained_dir, model, error))
+    return FALSE;
+  swap_in (self, model);
   return TRUE;
 }
 
@@ -781,6 +813,9 @@ bb_model_registry_start_retrain (BbModelRegistry      *self,
   d->distribution = bb_los_card_get_distribution (card);
   d->scale = bb_los_card_get_scale (card);
   d->nf = bb_los_card_get_n_features (card);
+  d->trained_dir = g_strdup (self->trained_dir);
+  d->next_version = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                     version_number (bb_los_model_get_version (current)) + 1);
   if (g_getenv ("BEDBOARD_RETRAIN_MIN_SECONDS") != NULL)
     d->min_seconds = CLAMP (g_ascii_strtod (g_getenv ("BEDBOARD_RETRAIN_MIN_SECONDS"), NULL), 0, 60);
   {
