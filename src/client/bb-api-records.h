@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* bb-api-records.h: answers of the API that have no record in the core
+ * (bb-records.h): occupancy series, a ward's forecast, model and retrain
+ * status, a login. BbApiClient fills them; pages read them. */
+#pragma once
+
+#include <glib-object.h>
+
+#include <json-glib/json-glib.h>
+
+#include "bb-records.h"
+#include "bb-ward-forecast.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gint64  t;
+  guint   occupied;
+  guint   capacity;
+} BbOccupancyPoint;
+
+/* One ward's occupied beds over time (GET .../occupancy). */
+typedef struct
+{
+  gint64            ward_id;
+  BbOccupancyPoint *points;
+  guint             n_points;
+} BbOccupancySeries;
+
+/* One ward's bed-release forecast (GET .../forecast). */
+typedef struct
+{
+  gint64          ward_id;
+  char           *model_name;     /* may be NULL */
+  char           *model_version;  /* may be NULL */
+  gint64          at;             /* when it was computed; 0 if not said */
+  BbWardForecast *forecast;
+} BbWardForecastEntry;
+
+/* A model the server offers (GET /api/v1/models). */
+typedef struct
+{
+  char   *name;
+  char   *version;
+  char   *created_at;
+  char   *target;       /* may be NULL */
+} BbModelInfo;
+
+/* A retrain of one model (POST/GET /api/v1/models/{name}/retrain). */
+typedef struct
+{
+  char       *model;
+  char       *state;     /* idle | running | done | failed */
+  char       *stage;     /* what it is doing now, for people; may be NULL */
+  double      progress;  /* 0..1 */
+  char       *error;     /* why it failed; may be NULL */
+  gint64      started_at;
+  gint64      finished_at;
+  gboolean    swapped;   /* done: the new model replaced the old one */
+  double      mae_before; /* held-out MAE of the model in use before, NAN when unknown */
+  double      mae_after;  /* held-out MAE of the candidate, NAN when unknown */
+  JsonObject *result;    /* the server's whole result object, may be NULL */
+} BbRetrainStatus;
+
+/* What a successful login gives. */
+typedef struct
+{
+  char   *token;
+  gint64  expires_at;
+  BbUser *user;
+} BbLogin;
+
+void bb_occupancy_series_free    (BbOccupancySeries   *series);
+void bb_ward_forecast_entry_free (BbWardForecastEntry *entry);
+void bb_model_info_free          (BbModelInfo         *info);
+void bb_retrain_status_free      (BbRetrainStatus     *status);
+void bb_login_free               (BbLogin             *login);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbOccupancySeries, bb_occupancy_series_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbWardForecastEntry, bb_ward_forecast_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbModelInfo, bb_model_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbRetrainStatus, bb_retrain_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbLogin, bb_login_free)
+
+G_END_DECLS
