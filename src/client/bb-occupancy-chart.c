@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* bb-occupancy-chart.c: occupancy history of one or many wards as lines.
  * Pixel positions of every point are computed when the data or the size
- * changes; snapshot() only strokes them. Hovering finds the nearest point of
- * the nearest ward (binary search on x per ward) and labels it. */
+ * changes, and the lines (up to 20 wards x 720 points, too many for cairo to
+ * stroke within a frame's budget) are rasterised then, once, into a texture
+ * at the device scale. snapshot() draws the axes, that texture, the legend
+ * and the hover label, so redraws for hovering or exposure stay cheap.
+ * Hovering finds the nearest point of the nearest ward (binary search on x
+ * per ward) and labels it. */
 #define G_LOG_DOMAIN "bb-charts"
 
 #include "config.h"
@@ -46,6 +50,12 @@ struct _BbOccupancyChart
 
   BbChartAxes  axes;
   gboolean     legend_visible;
+  GdkTexture  *lines;            /* the wards' lines, rasterised */
+  graphene_rect_t lines_bounds;
+  gboolean     lines_dirty;      /* data or style changed since rasterising */
+  int          lines_width;      /* the size and scale they were made for */
+  int          lines_height;
+  int          lines_scale;
   PangoLayout *empty_layout;
 
   guint        hover_series;
@@ -172,6 +182,89 @@ layout_legend (BbOccupancyChart *self,
 }
 
 static void
+free_surface (gpointer data)
+{
+  cairo_surface_destroy (data);
+}
+
+/* Strokes every ward's line into an image at the device scale. Runs of equal
+ * occupancy are drawn as one segment: hourly samples of a bed count repeat
+ * a lot, and the result is the same. */
+static void
+rasterise_lines (BbOccupancyChart *self,
+                 int               widget_width,
+                 int               widget_height)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  const graphene_rect_t *plot = &self->axes.plot;
+  int scale = MAX (1, gtk_widget_get_scale_factor (widget));
+  int width, height;
+  cairo_surface_t *surface;
+  GBytes *bytes;
+  cairo_t *cr;
+
+  g_clear_object (&self->lines);
+  self->lines_bounds = GRAPHENE_RECT_INIT (floor (plot->origin.x - LINE_WIDTH),
+                                           floor (plot->origin.y - LINE_WIDTH),
+                                           ceil (plot->size.width + 2 * LINE_WIDTH) + 1,
+                                           ceil (plot->size.height + 2 * LINE_WIDTH) + 1);
+  width = (int) self->lines_bounds.size.width * scale;
+  height = (int) self->lines_bounds.size.height * scale;
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return;
+    }
+
+  cr = cairo_create (surface);
+  cairo_scale (cr, scale, scale);
+  cairo_translate (cr, -self->lines_bounds.origin.x, -self->lines_bounds.origin.y);
+  cairo_set_line_width (cr, LINE_WIDTH);
+  /* Bevel joins look the same as round ones at this width and cost less. */
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *series = g_ptr_array_index (self->series, i);
+      /* Past the eighth ward colours repeat; a dash tells the lines apart. */
+      static const double dash[] = { 5.0, 3.0 };
+      GdkRGBA color;
+      gsize n = series->n_points;
+
+      if (n == 0)
+        continue;
+      bb_chart_style_series (widget, i, &color);
+      gdk_cairo_set_source_rgba (cr, &color);
+      cairo_set_dash (cr, dash, i >= BB_CHART_N_SERIES_COLORS ? 2 : 0, 0);
+      cairo_move_to (cr, series->xs[0], series->ys[0]);
+      for (gsize j = 1; j < n; j++)
+        {
+          if (j + 1 < n && series->ys[j] == series->ys[j - 1] && series->ys[j] == series->ys[j + 1])
+            continue;
+          cairo_line_to (cr, series->xs[j], series->ys[j]);
+        }
+      if (n == 1)
+        cairo_rel_line_to (cr, 0.01, 0);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* Cairo's ARGB32 is GDK's default memory format (premultiplied, native
+   * endian), so the pixels go to the texture without conversion. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      free_surface, surface);
+  self->lines = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                        cairo_image_surface_get_stride (surface));
+  g_bytes_unref (bytes);
+  self->lines_width = widget_width;
+  self->lines_height = widget_height;
+  self->lines_scale = scale;
+  self->lines_dirty = FALSE;
+}
+
+static void
 update_geometry (BbOccupancyChart *self,
                  int               width,
                  int               height)
@@ -180,7 +273,10 @@ update_geometry (BbOccupancyChart *self,
 
   bb_chart_axes_clear (&self->axes);
   if (!has_points (self) || width <= 0 || height <= 0)
-    return;
+    {
+      g_clear_object (&self->lines);
+      return;
+    }
 
   legend_h = layout_legend (self, width, height);
   bb_chart_axes_layout (&self->axes, GTK_WIDGET (self),
@@ -199,6 +295,11 @@ update_geometry (BbOccupancyChart *self,
                                               point_value (&series->points[j], self->show_percent));
         }
     }
+
+  if (self->lines == NULL || self->lines_dirty || self->lines_width != width
+      || self->lines_height != height
+      || self->lines_scale != gtk_widget_get_scale_factor (GTK_WIDGET (self)))
+    rasterise_lines (self, width, height);
 }
 
 /* The y range ends on a round number just above the data: 100% (or more if
@@ -246,6 +347,13 @@ update_description (BbOccupancyChart *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
                                   -1);
+}
+
+static void
+on_scale_factor_changed_cb (BbOccupancyChart *self)
+{
+  /* The lines are rasterised for one scale; a HiDPI monitor needs new ones. */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -307,6 +415,8 @@ bb_occupancy_chart_css_changed (GtkWidget         *widget,
   for (guint i = 0; i < self->series->len; i++)
     g_clear_object (&((Series *) g_ptr_array_index (self->series, i))->legend);
   g_clear_object (&self->empty_layout);
+  /* Colours may have changed too (dark mode, high contrast). */
+  self->lines_dirty = TRUE;
   gtk_widget_queue_resize (widget);
 }
 
@@ -324,7 +434,6 @@ bb_occupancy_chart_snapshot (GtkWidget   *widget,
   BbOccupancyChart *self = BB_OCCUPANCY_CHART (widget);
   const graphene_rect_t *plot = &self->axes.plot;
   GdkRGBA color, text;
-  cairo_t *cr;
 
   if (self->axes.x_ticks == NULL)
     {
@@ -336,32 +445,8 @@ bb_occupancy_chart_snapshot (GtkWidget   *widget,
 
   bb_chart_axes_snapshot (&self->axes, widget, snapshot);
 
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (plot->origin.x - LINE_WIDTH,
-                                                       plot->origin.y - LINE_WIDTH,
-                                                       plot->size.width + 2 * LINE_WIDTH,
-                                                       plot->size.height + 2 * LINE_WIDTH));
-  cairo_set_line_width (cr, LINE_WIDTH);
-  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      Series *series = g_ptr_array_index (self->series, i);
-      /* Past the eighth ward colours repeat; a dash tells the lines apart. */
-      static const double dash[] = { 5.0, 3.0 };
-
-      if (series->n_points == 0)
-        continue;
-      bb_chart_style_series (widget, i, &color);
-      gdk_cairo_set_source_rgba (cr, &color);
-      cairo_set_dash (cr, dash, i >= BB_CHART_N_SERIES_COLORS ? 2 : 0, 0);
-      cairo_move_to (cr, series->xs[0], series->ys[0]);
-      for (gsize j = 1; j < series->n_points; j++)
-        cairo_line_to (cr, series->xs[j], series->ys[j]);
-      if (series->n_points == 1)
-        cairo_rel_line_to (cr, 0.01, 0);
-      cairo_stroke (cr);
-    }
-  cairo_destroy (cr);
+  if (self->lines != NULL)
+    gtk_snapshot_append_texture (snapshot, self->lines, &self->lines_bounds);
 
   if (self->legend_visible)
     {
@@ -444,6 +529,7 @@ bb_occupancy_chart_finalize (GObject *object)
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->description, g_free);
   bb_chart_axes_clear (&self->axes);
+  g_clear_object (&self->lines);
   g_clear_object (&self->empty_layout);
   clear_hover (self);
 
@@ -487,6 +573,7 @@ bb_occupancy_chart_init (BbOccupancyChart *self)
   g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed_cb), NULL);
 
   update_description (self);
 }
@@ -521,6 +608,7 @@ bb_occupancy_chart_set_series (BbOccupancyChart        *self,
 
   clear_hover (self);
   update_domain (self);
+  self->lines_dirty = TRUE;
   update_geometry (self, gtk_widget_get_width (GTK_WIDGET (self)),
                    gtk_widget_get_height (GTK_WIDGET (self)));
   update_description (self);
@@ -548,6 +636,7 @@ bb_occupancy_chart_set_show_percent (BbOccupancyChart *self,
   self->show_percent = show_percent;
   clear_hover (self);
   update_domain (self);
+  self->lines_dirty = TRUE;
   update_geometry (self, gtk_widget_get_width (GTK_WIDGET (self)),
                    gtk_widget_get_height (GTK_WIDGET (self)));
   gtk_widget_queue_draw (GTK_WIDGET (self));

@@ -136,11 +136,17 @@ render_widget (GtkWidget *widget,
   GdkTexture *texture;
   double luma = 0;
 
+  int scale = gtk_widget_get_scale_factor (widget);
+
+  /* At the widget's scale factor, as on a HiDPI screen (GDK_SCALE=2). */
   gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "window_bg_color", &bg);
+  gtk_snapshot_scale (snapshot, scale, scale);
   gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
   node = gtk_snapshot_to_node (snapshot);
   g_assert_nonnull (node);
+  w *= scale;
+  h *= scale;
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
 
   pixels = g_malloc (4 * w * h);
@@ -476,7 +482,7 @@ main (int   argc,
   g_setenv ("TZ", "UTC", TRUE);
   /* No accessibility bus under xvfb: the test backend still records the
    * properties the charts set. */
-  g_setenv ("GTK_A11Y", "test", FALSE);
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   load_chart_css ();
