@@ -2,7 +2,8 @@
 /* test-charts.c: every chart widget renders its data into a texture, in light
  * and in dark mode, with its accessible description set; run under xvfb-run.
  * With BB_CHARTS_PNG_DIR set, the renderings are also saved there as PNGs to
- * look at. */
+ * look at. The charts' colours come from ui/charts.css in the client's
+ * resources, which the widgets install for their display themselves. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -26,27 +27,6 @@ typedef struct
   guint  darker;       /* pixels much darker than the background: ink on light */
   guint  brighter;     /* pixels much brighter than the background: ink on dark */
 } Rendering;
-
-static void
-load_chart_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  g_autofree char *path = NULL;
-
-  if (loaded)
-    return;
-  loaded = TRUE;
-  /* The application loads ui/charts.css from its resources; a test that may
-   * run without them loads the file itself. */
-  path = g_build_filename (g_getenv ("BB_SOURCE_DIR") != NULL ? g_getenv ("BB_SOURCE_DIR") : ".",
-                           "ui", "charts.css", NULL);
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_path (provider, path);
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
 
 static void
 set_dark (gboolean dark)
@@ -474,6 +454,43 @@ test_ward_bars_draw_stacked_states (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Every colour the charts look up is defined by ui/charts.css (a typo would
+ * silently fall back), and the ward colours change between light and dark. */
+static void
+test_chart_colours_come_from_the_stylesheet (void)
+{
+  static const char *names[] = {
+    "bb_chart_grid", "bb_chart_axis", "bb_chart_text", "bb_chart_label_bg", "bb_chart_label_fg",
+    "bb_chart_label_backdrop", "bb_chart_now", "bb_chart_series_0", "bb_chart_series_1",
+    "bb_chart_series_2", "bb_chart_series_3", "bb_chart_series_4", "bb_chart_series_5",
+    "bb_chart_series_6", "bb_chart_series_7", "bb_chart_history", "bb_chart_median",
+    "bb_chart_band", "bb_chart_alarm_warning", "bb_chart_alarm_critical", "bb_chart_probability",
+    "bb_chart_probability_fill", "bb_chart_threshold", "bb_bar_occupied", "bb_bar_reserved",
+    "bb_bar_cleaning", "bb_bar_closed", "bb_bar_free",
+  };
+  GtkWidget *chart = bb_occupancy_chart_new ();
+  GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
+  GtkStyleContext *style = gtk_widget_get_style_context (chart);
+  GdkRGBA light[G_N_ELEMENTS (names)], dark;
+
+  set_dark (FALSE);
+  settle (chart);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (!gtk_style_context_lookup_color (style, names[i], &light[i]))
+      g_error ("ui/charts.css does not define %s", names[i]);
+
+  set_dark (TRUE);
+  settle (chart);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_true (gtk_style_context_lookup_color (style, names[i], &dark));
+      if (g_str_has_prefix (names[i], "bb_chart_series_"))
+        g_assert_false (gdk_rgba_equal (&light[i], &dark));
+    }
+  set_dark (FALSE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -485,8 +502,13 @@ main (int   argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  load_chart_css ();
+  /* The widgets install ui/charts.css from the client's resources
+   * themselves; nothing here loads it for them. */
+  g_assert_true (g_resources_get_info ("/org/bedboard/Bedboard/charts.css",
+                                       G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL));
 
+  g_test_add_func ("/ui/charts/style/colours-come-from-the-stylesheet",
+                   test_chart_colours_come_from_the_stylesheet);
   g_test_add_func ("/ui/charts/occupancy/draws-many-wards-in-light-and-dark",
                    test_occupancy_chart_draws_many_wards_in_light_and_dark);
   g_test_add_func ("/ui/charts/occupancy/without-data-says-so",
