@@ -86,6 +86,10 @@ static const Route staff_routes[] = {
   { "POST", "/api/v1/beds/999/status" },
   { "POST", "/api/v1/enquiries/999/accept" },
   { "POST", "/api/v1/enquiries/999/reply" },
+  { "GET", "/api/v1/models" },
+  { "GET", "/api/v1/models/icu-los" },
+  { "GET", "/api/v1/models/ward-los/booster" },
+  { "GET", "/api/v1/models/icu-los/retrain" },
 };
 
 static const Route admin_routes[] = {
@@ -164,6 +168,18 @@ test_roles_admin_routes_refuse_everyone_but_admins (Fixture       *fixture,
       assert_refused (fixture, &admin_routes[i], fixture->staff, 403, "forbidden");
       assert_allowed (fixture, &admin_routes[i], fixture->admin);
     }
+}
+
+static void
+test_roles_retraining_a_model_is_for_admins_only (Fixture       *fixture,
+                                                 gconstpointer  user_data)
+{
+  /* Only refusals: an allowed call would start a real retraining. */
+  const Route retrain = { "POST", "/api/v1/models/icu-los/retrain" };
+
+  assert_refused (fixture, &retrain, NULL, 401, "unauthorized");
+  assert_refused (fixture, &retrain, fixture->family, 403, "forbidden");
+  assert_refused (fixture, &retrain, fixture->staff, 403, "forbidden");
 }
 
 static void
@@ -621,6 +637,7 @@ main (int    argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/http/roles/staff-routes-refuse-anonymous-and-family", test_roles_staff_routes_refuse_anonymous_and_family);
   ADD ("/http/roles/admin-routes-refuse-everyone-but-admins", test_roles_admin_routes_refuse_everyone_but_admins);
+  ADD ("/http/roles/retraining-a-model-is-for-admins-only", test_roles_retraining_a_model_is_for_admins_only);
   ADD ("/http/roles/account-routes-need-a-login", test_roles_account_routes_need_a_login);
   ADD ("/http/health/answers-without-a-login", test_health_answers_without_a_login);
   ADD ("/http/routing/unknown-paths-and-methods-are-json-errors", test_unknown_paths_and_methods_are_json_errors);

@@ -307,6 +307,7 @@ test_public_answers_carry_no_patient_data (Fixture       *fixture,
     "/api/v1/hospitals/{H}",
     "/api/v1/hospitals/{H}/wards/{W}/beds",
     "/api/v1/hospitals/{H}/occupancy?step=1h",
+    "/api/v1/hospitals/{H}/forecast",
     NULL,
   };
 
