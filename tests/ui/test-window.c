@@ -1,2 +1,281 @@
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-window.c: the main window under a display (xvfb-run): it builds
+ * from its template, shows the pages of its table by the session's role,
+ * says when the data is stale, and on a first run without a server offers
+ * the server settings instead of an empty window. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "bb-client-context.h"
+#include "bb-window.h"
+#include "../server/bb-test-server.h"
+
+typedef struct
+{
+  BbTestServer    *server;
+  char            *dir;
+  BbClientContext *context;
+  BbWindow        *window;
+} Fixture;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data,
+            guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static GSettings *
+test_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  schema = source != NULL ? g_settings_schema_source_lookup (source, "org.bedboard.Bedboard", TRUE) : NULL;
+  g_assert_nonnull (schema); /* GSETTINGS_SCHEMA_DIR is the build's data/ */
+  return g_settings_new ("org.bedboard.Bedboard");
+}
+
+static void
+make_window (Fixture    *f,
+             const char *url)
+{
+  g_autoptr(GSettings) settings = test_settings ();
+  g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
+
+  f->context = bb_client_context_new (settings, url, snapshot);
+  f->window = bb_window_new (NULL, f->context);
+  g_object_ref_sink (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  bb_client_context_start (f->context);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *demo[] = { "--demo", NULL };
+
+  f->dir = g_dir_make_tmp ("bb-window-test-XXXXXX", NULL);
+  f->server = bb_test_server_new ();
+  bb_test_server_stop (f->server, TRUE);
+  bb_test_server_start (f->server, demo);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
+
+  if (f->context != NULL)
+    bb_client_context_stop (f->context);
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+  g_clear_object (&f->context);
+  g_clear_pointer (&f->server, bb_test_server_free);
+  g_unlink (snapshot);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static const char *
+main_stack_name (BbWindow *window)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), BB_TYPE_WINDOW, "main_stack"));
+
+  return gtk_stack_get_visible_child_name (stack);
+}
+
+static gboolean
+window_shows_data (gpointer data)
+{
+  Fixture *f = data;
+  const char *name = main_stack_name (f->window);
+
+  return bb_client_context_get_online (f->context) &&
+         (g_strcmp0 (name, "pages") == 0 || g_strcmp0 (name, "no-pages") == 0);
+}
+
+static gboolean
+logged_in_role (gpointer data)
+{
+  Fixture *f = data;
+
+  return bb_session_get_role (bb_client_context_get_session (f->context)) != BB_ROLE_NONE;
+}
+
+static void
+on_login (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (bb_session_login_finish (BB_SESSION (source), result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_pages_follow_role (Fixture *f,
+                          BbRole   role)
+{
+  const char **names = bb_window_get_page_names ();
+  guint visible = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      BbPage *page = bb_window_get_page (f->window, names[i]);
+
+      g_assert_nonnull (page);
+      g_assert_cmpstr (bb_page_get_title (page), !=, "");
+      g_assert_cmpint (bb_window_page_is_visible (f->window, names[i]), ==,
+                       role >= bb_page_get_min_role (page));
+      if (bb_window_page_is_visible (f->window, names[i]))
+        {
+          g_assert_true (bb_window_show_page (f->window, names[i]));
+          g_assert_cmpstr (bb_window_get_visible_page_name (f->window), ==, names[i]);
+          visible++;
+        }
+      else
+        g_assert_false (bb_window_show_page (f->window, names[i]));
+    }
+  g_assert_cmpstr (main_stack_name (f->window), ==, visible > 0 ? "pages" : "no-pages");
+}
+
+static void
+test_window_shows_pages_by_role (Fixture       *f,
+                                 gconstpointer  data)
+{
+  static const struct { const char *email; BbRole role; } users[] = {
+    { "family@demo.bedboard", BB_ROLE_FAMILY },
+    { "staff@demo.bedboard", BB_ROLE_STAFF },
+    { "admin@demo.bedboard", BB_ROLE_ADMIN },
+  };
+  BbSession *session;
+  GtkWidget *login_button;
+  GtkWidget *user_label;
+
+  make_window (f, f->server->base_url);
+  session = bb_client_context_get_session (f->context);
+  login_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "login_button"));
+  user_label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "user_label"));
+
+  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_false (gtk_revealer_get_reveal_child (
+    GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_revealer"))));
+  g_assert_true (gtk_widget_get_visible (login_button));
+  g_assert_false (gtk_widget_get_visible (user_label));
+  assert_pages_follow_role (f, BB_ROLE_NONE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      bb_session_forget (session);
+      bb_session_login_async (session, users[i].email, "demo", NULL, on_login, NULL);
+      g_assert_true (wait_until (logged_in_role, f, 20));
+      g_assert_cmpint (bb_session_get_role (session), ==, users[i].role);
+      g_assert_false (gtk_widget_get_visible (login_button));
+      g_assert_true (gtk_widget_get_visible (user_label));
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (user_label)), bb_session_get_name (session)));
+      assert_pages_follow_role (f, users[i].role);
+    }
+
+  bb_session_logout (session);
+  g_assert_true (gtk_widget_get_visible (login_button));
+  assert_pages_follow_role (f, BB_ROLE_NONE);
+}
+
+static gboolean
+banner_shown (gpointer data)
+{
+  Fixture *f = data;
+  GtkRevealer *revealer =
+    GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_revealer"));
+
+  return gtk_revealer_get_reveal_child (revealer);
+}
+
+static gboolean
+banner_hidden (gpointer data)
+{
+  return !banner_shown (data);
+}
+
+static void
+test_window_says_when_data_is_stale (Fixture       *f,
+                                     gconstpointer  data)
+{
+  GtkLabel *label;
+  g_autofree char *port = NULL;
+  const char *restart[] = { "--demo", "--port", NULL, NULL };
+
+  make_window (f, f->server->base_url);
+  g_assert_true (wait_until (window_shows_data, f, 20));
+
+  port = g_strdup_printf ("%u", f->server->port);
+  bb_test_server_stop (f->server, TRUE);
+  g_assert_true (wait_until (banner_shown, f, 10));
+  label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_label"));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Offline since "));
+  g_assert_nonnull (strstr (gtk_label_get_text (label), "showing the last snapshot"));
+  /* What was shown stays shown. */
+  g_assert_true (g_strcmp0 (main_stack_name (f->window), "pages") == 0 ||
+                 g_strcmp0 (main_stack_name (f->window), "no-pages") == 0);
+
+  restart[2] = port;
+  bb_test_server_start (f->server, restart);
+  /* The "Retry Now" button's action: no waiting for the backoff. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reconnect", NULL);
+  g_assert_true (wait_until (banner_hidden, f, 20));
+  g_assert_true (wait_until (window_shows_data, f, 20));
+}
+
+static void
+test_first_run_without_server_offers_settings (Fixture       *f,
+                                               gconstpointer  data)
+{
+  GtkWidget *status;
+
+  /* Nothing listens on port 9 and there is no snapshot yet. */
+  make_window (f, "http://127.0.0.1:9");
+  g_assert_true (wait_until ((Condition) bb_client_context_get_first_run_failed, f->context, 20));
+  g_assert_cmpstr (main_stack_name (f->window), ==, "unreachable");
+  status = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "unreachable_page"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "http://127.0.0.1:9"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Without a session bus (xvfb-run has none) the accessibility bridge
+   * would warn, and warnings are fatal in tests. */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/ui/window/shows-the-pages-a-role-may-see", Fixture, NULL,
+              fixture_set_up, test_window_shows_pages_by_role, fixture_tear_down);
+  g_test_add ("/ui/window/says-when-the-data-is-stale-and-recovers", Fixture, NULL,
+              fixture_set_up, test_window_says_when_data_is_stale, fixture_tear_down);
+  g_test_add ("/ui/window/first-run-without-a-server-offers-the-settings", Fixture, NULL,
+              fixture_set_up, test_first_run_without_server_offers_settings, fixture_tear_down);
+
+  return g_test_run ();
+}
