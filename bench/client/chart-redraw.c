@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "bb-occupancy-chart.h"
+#include "bb-occupancy-chart-private.h"
 
 static int iterations = 300;
 static int width = 1000;
@@ -75,6 +76,9 @@ main (int   argc,
   g_autofree double *snapshot_ms = NULL;
   g_autofree double *render_ms = NULL;
   g_autofree double *total_ms = NULL;
+  g_autofree double *update_ms = NULL;
+  g_autofree double *latency_ms = NULL;
+  int n_updates;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC / 3600 * 3600;
   gint64 t0, t1, t2;
   gboolean timed_out = FALSE;
@@ -190,6 +194,35 @@ main (int   argc,
         }
     }
 
+  /* A live event changes one ward's latest count: the chart gets new data
+   * (copy and geometry on the main loop, lines rasterised again on a worker
+   * thread) and is drawn, at first still with the previous lines. */
+  n_updates = MAX (5, iterations / 10);
+  update_ms = g_new (double, n_updates);
+  latency_ms = g_new (double, n_updates);
+  for (int i = 0; i < n_updates; i++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+      g_autoptr(GskRenderNode) node = NULL;
+      g_autoptr(GdkTexture) texture = NULL;
+      int w = gtk_widget_get_width (chart), h = gtk_widget_get_height (chart);
+      BbOccupancyPoint *last = &points[i % n_wards][n_points - 1];
+
+      last->occupied = last->occupied > 0 ? last->occupied - 1 : last->capacity;
+      t0 = g_get_monotonic_time ();
+      bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), series, n_wards);
+      gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      GTK_WIDGET_GET_CLASS (chart)->snapshot (chart, snapshot);
+      node = gtk_snapshot_to_node (snapshot);
+      texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      update_ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
+
+      /* The new lines are drawn on a worker thread; wait for them. */
+      while (_bb_occupancy_chart_is_rasterising (BB_OCCUPANCY_CHART (chart)))
+        g_main_context_iteration (NULL, TRUE);
+      latency_ms[i] = (g_get_monotonic_time () - t0) / 1000.0;
+    }
+
   g_print ("renderer %s, scale factor %d, %s style\n", G_OBJECT_TYPE_NAME (renderer),
            gtk_widget_get_scale_factor (chart), dark ? "dark" : "light");
   g_print ("chart %dx%d, %d wards x %d points, %d redraws\n",
@@ -201,6 +234,10 @@ main (int   argc,
            percentile (render_ms, iterations, 0.5), percentile (render_ms, iterations, 0.95));
   g_print ("redraw (snapshot + render): median %.2f ms, p95 %.2f ms\n",
            percentile (total_ms, iterations, 0.5), percentile (total_ms, iterations, 0.95));
+  g_print ("update on the main loop (new data + snapshot + render): median %.2f ms, p95 %.2f ms, over %d\n",
+           percentile (update_ms, n_updates, 0.5), percentile (update_ms, n_updates, 0.95), n_updates);
+  g_print ("update until the new lines are ready (worker thread): median %.2f ms, p95 %.2f ms\n",
+           percentile (latency_ms, n_updates, 0.5), percentile (latency_ms, n_updates, 0.95));
 
   gtk_window_destroy (GTK_WINDOW (window));
   for (int w = 0; w < n_wards; w++)

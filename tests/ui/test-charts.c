@@ -11,6 +11,7 @@
 
 #include "bb-fan-chart.h"
 #include "bb-occupancy-chart.h"
+#include "bb-occupancy-chart-private.h"
 #include "bb-probability-chart.h"
 #include "bb-ward-bars.h"
 
@@ -286,6 +287,75 @@ test_occupancy_chart_draws_many_wards_in_light_and_dark (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Pixels in rows [y0, y1) of the texture that are clearly coloured. */
+static guint
+count_coloured_rows (GdkTexture *texture,
+                     int         y0,
+                     int         y1)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *pixels = g_malloc (4 * w * h);
+  guint n = 0;
+
+  gdk_texture_download (texture, pixels, 4 * w);
+  for (int y = MAX (0, y0); y < MIN (h, y1); y++)
+    for (int x = 0; x < w; x++)
+      {
+        const guchar *p = pixels + 4 * (y * w + x);
+        int max = MAX (p[0], MAX (p[1], p[2])), min = MIN (p[0], MIN (p[1], p[2]));
+
+        if (max - min > 64)
+          n++;
+      }
+  return n;
+}
+
+/* Once lines are up, new data is drawn on a worker thread: the chart says so
+ * at once, and the new lines appear when the thread is done. */
+static void
+test_occupancy_chart_draws_new_data_on_a_worker_thread (void)
+{
+  GtkWidget *chart = bb_occupancy_chart_new ();
+  GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
+  g_autofree BbOccupancyPoint *high = make_history (0, 168, 20, 3600);
+  g_autofree BbOccupancyPoint *low = g_memdup2 (high, sizeof (BbOccupancyPoint) * 168);
+  BbOccupancySeries series = { "ICU", high, 168 };
+  g_autoptr(GdkTexture) before = NULL;
+  g_autoptr(GdkTexture) after = NULL;
+  gboolean timed_out = FALSE;
+  guint timeout;
+  Rendering r;
+  int scale;
+
+  bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), &series, 1);
+  settle (chart);
+  /* The first lines are drawn at once. */
+  g_assert_false (_bb_occupancy_chart_is_rasterising (BB_OCCUPANCY_CHART (chart)));
+  before = render_widget (chart, &r);
+
+  /* The same ward nearly empty: its line moves to the bottom of the plot. */
+  for (guint i = 0; i < 168; i++)
+    low[i].occupied = 1 + i % 2;
+  series.points = low;
+  bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), &series, 1);
+  g_assert_true (_bb_occupancy_chart_is_rasterising (BB_OCCUPANCY_CHART (chart)));
+  timeout = g_timeout_add_seconds (10, on_timeout_cb, &timed_out);
+  while (!timed_out && _bb_occupancy_chart_is_rasterising (BB_OCCUPANCY_CHART (chart)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout);
+  settle (chart);
+  after = render_widget (chart, &r);
+  maybe_save (after, "occupancy-updated", FALSE);
+
+  /* Lines were at 50-95% before, at 5-10% after: compare the bottom fifth
+   * of the plot (the x-axis labels are grey, not coloured). */
+  scale = gtk_widget_get_scale_factor (chart);
+  g_assert_cmpuint (count_coloured_rows (before, scale * HEIGHT * 0.65, scale * HEIGHT * 0.85), <, 20);
+  g_assert_cmpuint (count_coloured_rows (after, scale * HEIGHT * 0.65, scale * HEIGHT * 0.85), >, 300);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_occupancy_chart_without_data_says_so (void)
 {
@@ -511,6 +581,8 @@ main (int   argc,
                    test_chart_colours_come_from_the_stylesheet);
   g_test_add_func ("/ui/charts/occupancy/draws-many-wards-in-light-and-dark",
                    test_occupancy_chart_draws_many_wards_in_light_and_dark);
+  g_test_add_func ("/ui/charts/occupancy/draws-new-data-on-a-worker-thread",
+                   test_occupancy_chart_draws_new_data_on_a_worker_thread);
   g_test_add_func ("/ui/charts/occupancy/without-data-says-so",
                    test_occupancy_chart_without_data_says_so);
 
