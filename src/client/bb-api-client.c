@@ -724,26 +724,34 @@ parse_forecast_entry (JsonNode *node, GError **error)
   g_autoptr(BbWardForecastEntry) e = g_new0 (BbWardForecastEntry, 1);
   JsonObject *o;
   JsonNode *fn;
-  JsonObject *model;
+  JsonNode *model;
 
   if (!require_object (node, "ward forecast", &o, error) ||
       !read_int (o, "ward", TRUE, &e->ward_id, error) ||
-      !read_time (o, "at", FALSE, &e->at, error))
+      !read_string (o, "model_version", FALSE, &e->model_version, error) ||
+      !read_string (o, "unavailable", FALSE, &e->unavailable, error))
     return NULL;
-  /* The forecast is either the entry itself (bb_ward_forecast_to_json with
-   * a "ward" added) or under "forecast". */
+  /* "model" is the model's name; bb_ward_forecast_to_json writes it as
+   * {"name", "version"}: take either. */
+  model = json_object_get_member (o, "model");
+  if (model != NULL && JSON_NODE_HOLDS_OBJECT (model))
+    {
+      g_clear_pointer (&e->model_version, g_free);
+      if (!read_string (json_node_get_object (model), "name", FALSE, &e->model_name, error) ||
+          !read_string (json_node_get_object (model), "version", FALSE, &e->model_version, error))
+        return NULL;
+    }
+  else if (!read_string (o, "model", FALSE, &e->model_name, error))
+    return NULL;
+  if (e->unavailable != NULL)
+    return g_steal_pointer (&e);
+
+  /* The forecast is the entry itself or under "forecast". */
   fn = json_object_get_member (o, "forecast");
   if (fn == NULL || !JSON_NODE_HOLDS_OBJECT (fn))
     fn = node;
   e->forecast = wrap_core_error (bb_ward_forecast_new_from_json (fn, error), error);
   if (e->forecast == NULL)
-    return NULL;
-  model = json_object_has_member (json_node_get_object (fn), "model") &&
-          JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (fn), "model"))
-          ? json_object_get_object_member (json_node_get_object (fn), "model") : NULL;
-  if (model != NULL &&
-      (!read_string (model, "name", FALSE, &e->model_name, error) ||
-       !read_string (model, "version", FALSE, &e->model_version, error)))
     return NULL;
   return g_steal_pointer (&e);
 }
@@ -751,15 +759,20 @@ parse_forecast_entry (JsonNode *node, GError **error)
 static gpointer
 parse_forecast (JsonNode *root, gpointer unused, GError **error)
 {
+  g_autoptr(GPtrArray) entries = NULL;
   JsonObject *o;
+  gint64 computed_at = 0;
 
-  if (!require_object (root, "the answer", &o, error))
+  if (!require_object (root, "the answer", &o, error) ||
+      !read_time (o, "computed_at", FALSE, &computed_at, error))
     return NULL;
-  if (json_object_has_member (o, "wards"))
-    return parse_array (root, "wards", (ParseItem) parse_forecast_entry,
-                        (GDestroyNotify) bb_ward_forecast_entry_free, error);
-  return parse_array (root, "forecasts", (ParseItem) parse_forecast_entry,
-                      (GDestroyNotify) bb_ward_forecast_entry_free, error);
+  entries = parse_array (root, "wards", (ParseItem) parse_forecast_entry,
+                         (GDestroyNotify) bb_ward_forecast_entry_free, error);
+  if (entries == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    ((BbWardForecastEntry *) g_ptr_array_index (entries, i))->at = computed_at;
+  return g_steal_pointer (&entries);
 }
 
 typedef struct
@@ -914,15 +927,15 @@ parse_retrain (JsonNode *root, gpointer unused, GError **error)
   if (s->result != NULL)
     {
       JsonNode *swapped = json_object_get_member (s->result, "swapped");
-      static const char * const before_names[] = { "mae_before", "old_mae", "current_mae", NULL };
-      static const char * const after_names[] = { "mae_after", "new_mae", "candidate_mae", NULL };
+      JsonNode *mae = json_object_get_member (s->result, "mae_days");
 
       s->swapped = swapped != NULL && JSON_NODE_HOLDS_VALUE (swapped) &&
                    json_node_get_value_type (swapped) == G_TYPE_BOOLEAN && json_node_get_boolean (swapped);
-      for (guint i = 0; before_names[i] != NULL && isnan (s->mae_before); i++)
-        s->mae_before = read_double_or (s->result, before_names[i], NAN);
-      for (guint i = 0; after_names[i] != NULL && isnan (s->mae_after); i++)
-        s->mae_after = read_double_or (s->result, after_names[i], NAN);
+      if (mae != NULL && JSON_NODE_HOLDS_OBJECT (mae))
+        {
+          s->mae_before = read_double_or (json_node_get_object (mae), "current", NAN);
+          s->mae_after = read_double_or (json_node_get_object (mae), "candidate", NAN);
+        }
     }
   return g_steal_pointer (&s);
 }
@@ -1906,13 +1919,18 @@ bb_api_client_list_models_finish (BbApiClient   *self,
   return finish_pointer (self, result, error);
 }
 
-/* Getting a model: card, then booster, then build it in a thread; or a
- * copy on disk when the server cannot give it. */
+/* Getting a model: the card (GET /api/v1/models/NAME), then, unless the
+ * cached copy has that version and the booster's sha256, the booster; then
+ * build it in a thread. When the server cannot give it, a copy on disk. */
 typedef struct
 {
   char      *name;
   char      *cache_dir;
   JsonNode  *card_json;
+  char      *version;
+  char      *booster_url;
+  char      *booster_format;
+  char      *booster_sha256;
   GBytes    *booster;
   GError    *server_error;  /* why the server's copy was not used */
 } ModelFetch;
@@ -1923,6 +1941,10 @@ model_fetch_free (ModelFetch *f)
   g_free (f->name);
   g_free (f->cache_dir);
   g_clear_pointer (&f->card_json, json_node_unref);
+  g_free (f->version);
+  g_free (f->booster_url);
+  g_free (f->booster_format);
+  g_free (f->booster_sha256);
   g_clear_pointer (&f->booster, g_bytes_unref);
   g_clear_error (&f->server_error);
   g_free (f);
@@ -1982,6 +2004,45 @@ load_local_model (const char  *cache_dir,
   return NULL;
 }
 
+/* The cached copy when it is the server's version with the same booster. */
+static void
+check_cache_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ModelFetch *f = task_data;
+  g_autofree char *card_path = cached_card_path (f->cache_dir, f->name);
+  g_autoptr(BbLosModel) model = NULL;
+  g_autofree char *booster_path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *sha256 = NULL;
+  gsize length = 0;
+
+  if (f->booster_sha256 == NULL || !g_file_test (card_path, G_FILE_TEST_EXISTS) ||
+      (model = bb_los_model_load (card_path, NULL)) == NULL ||
+      g_strcmp0 (bb_los_model_get_version (model), f->version) != 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  dir = g_path_get_dirname (card_path);
+  booster_path = g_build_filename (dir, bb_los_card_get_booster (bb_los_model_get_card (model)), NULL);
+  if (!g_file_get_contents (booster_path, &contents, &length, NULL))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  if (g_ascii_strcasecmp (sha256, f->booster_sha256) != 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&model), g_object_unref);
+}
+
 static void
 build_model_thread (GTask        *task,
                     gpointer      source,
@@ -1998,7 +2059,8 @@ build_model_thread (GTask        *task,
 
       if (card != NULL)
         {
-          g_autofree char *booster_file = g_strdup_printf ("%s.ubj", f->name);
+          g_autofree char *booster_file =
+            g_strdup_printf ("%s.%s", f->name, g_strcmp0 (f->booster_format, "json") == 0 ? "json" : "ubj");
 
           /* The cached copy names its booster by the model's name so an
            * update replaces it. */
@@ -2010,10 +2072,12 @@ build_model_thread (GTask        *task,
           g_autofree char *card_path = cached_card_path (f->cache_dir, f->name);
           g_autoptr(GError) save_error = NULL;
 
-          if (g_mkdir_with_parents (f->cache_dir, 0700) != 0 ||
-              !bb_los_model_save (model, card_path, &save_error))
+          if (g_mkdir_with_parents (f->cache_dir, 0700) != 0)
+            g_warning ("Could not create %s to keep the model %s: %s",
+                       f->cache_dir, f->name, g_strerror (errno));
+          else if (!bb_los_model_save (model, card_path, &save_error))
             g_warning ("Could not keep the model %s in %s: %s", f->name, f->cache_dir,
-                       save_error != NULL ? save_error->message : g_strerror (errno));
+                       save_error->message);
           g_task_return_pointer (task, g_steal_pointer (&model), g_object_unref);
           return;
         }
@@ -2052,8 +2116,29 @@ on_model_booster_cb (GObject      *source,
   start_model_build (task);
 }
 
+static void
+on_cache_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BbApiClient *self = BB_API_CLIENT (source);
+  ModelFetch *f = g_task_get_task_data (task);
+  g_autoptr(BbLosModel) cached = g_task_propagate_pointer (G_TASK (result), NULL);
+  GCancellable *cancellable;
+
+  if (cached != NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&cached), g_object_unref);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  request (self, "GET", f->booster_url, NULL, TRUE, NULL, NULL, NULL, NULL, bb_api_client_get_model_async,
+           cancellable, on_model_booster_cb, g_steal_pointer (&task));
+}
+
 static gpointer
-parse_card_node (JsonNode *root, gpointer unused, GError **error)
+parse_model_answer (JsonNode *root, gpointer unused, GError **error)
 {
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -2072,17 +2157,44 @@ on_model_card_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   BbApiClient *self = BB_API_CLIENT (source);
   ModelFetch *f = g_task_get_task_data (task);
-  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GTask) check = NULL;
+  GCancellable *cancellable;
+  JsonObject *o, *booster = NULL;
+  JsonNode *card;
 
-  f->card_json = finish_pointer (self, result, &f->server_error);
-  if (f->card_json == NULL)
+  answer = finish_pointer (self, result, &f->server_error);
+  if (answer == NULL)
     {
       start_model_build (task);
       return;
     }
-  path = g_strdup_printf ("/api/v1/models/%s/booster", f->name);
-  request (self, "GET", path, NULL, TRUE, NULL, NULL, NULL, NULL, bb_api_client_get_model_async,
-           g_task_get_cancellable (task), on_model_booster_cb, g_steal_pointer (&task));
+  o = json_node_get_object (answer);
+  card = json_object_get_member (o, "card");
+  f->card_json = json_node_copy (card != NULL && JSON_NODE_HOLDS_OBJECT (card) ? card : answer);
+  if (json_object_has_member (o, "booster") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "booster")))
+    booster = json_object_get_object_member (o, "booster");
+  if (!read_string (o, "version", FALSE, &f->version, &f->server_error) ||
+      (booster != NULL &&
+       (!read_string (booster, "url", FALSE, &f->booster_url, &f->server_error) ||
+        !read_string (booster, "format", FALSE, &f->booster_format, &f->server_error) ||
+        !read_string (booster, "sha256", FALSE, &f->booster_sha256, &f->server_error))))
+    {
+      g_clear_pointer (&f->card_json, json_node_unref);
+      start_model_build (task);
+      return;
+    }
+  /* Only a path on this server: never follow an answer elsewhere. */
+  if (f->booster_url == NULL || !g_str_has_prefix (f->booster_url, "/api/v1/models/"))
+    {
+      g_free (f->booster_url);
+      f->booster_url = g_strdup_printf ("/api/v1/models/%s/booster", f->name);
+    }
+
+  cancellable = g_task_get_cancellable (task);
+  check = g_task_new (self, cancellable, on_cache_checked_cb, g_steal_pointer (&task));
+  g_task_set_task_data (check, f, NULL);  /* owned by the outer task, which outlives this one */
+  g_task_run_in_thread (check, check_cache_thread);
 }
 
 void
@@ -2112,7 +2224,7 @@ bb_api_client_get_model_async (BbApiClient         *self,
   g_task_set_task_data (task, f, (GDestroyNotify) model_fetch_free);
 
   path = g_strdup_printf ("/api/v1/models/%s", name);
-  request (self, "GET", path, NULL, FALSE, parse_card_node, NULL, NULL,
+  request (self, "GET", path, NULL, FALSE, parse_model_answer, NULL, NULL,
            (GDestroyNotify) json_node_unref, bb_api_client_get_model_async,
            cancellable, on_model_card_cb, g_steal_pointer (&task));
 }

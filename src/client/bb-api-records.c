@@ -22,6 +22,7 @@ bb_ward_forecast_entry_free (BbWardForecastEntry *entry)
     return;
   g_free (entry->model_name);
   g_free (entry->model_version);
+  g_free (entry->unavailable);
   g_clear_pointer (&entry->forecast, bb_ward_forecast_free);
   g_free (entry);
 }

@@ -35,7 +35,8 @@ typedef struct
   char           *model_name;     /* may be NULL */
   char           *model_version;  /* may be NULL */
   gint64          at;             /* when it was computed; 0 if not said */
-  BbWardForecast *forecast;
+  BbWardForecast *forecast;       /* NULL when the ward cannot be forecast */
+  char           *unavailable;    /* then: why (the server's words); else NULL */
 } BbWardForecastEntry;
 
 /* A model the server offers (GET /api/v1/models). */

@@ -174,9 +174,10 @@ save_snapshot (BbClientContext *self)
 
 typedef struct
 {
-  gint64  seq;
-  guint   pending;
-  GError *error;
+  gint64   seq;
+  guint    pending;
+  gboolean retried;
+  GError  *error;
 } Reload;
 
 static void
@@ -186,19 +187,32 @@ reload_free (Reload *r)
   g_free (r);
 }
 
+static void on_reload_health_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
 static void
 reload_done (GTask *task)
 {
   BbClientContext *self = g_task_get_source_object (task);
   Reload *r = g_task_get_task_data (task);
 
+  if (g_error_matches (r->error, BB_API_ERROR, BB_API_ERROR_UNAUTHORIZED) &&
+      bb_session_is_logged_in (self->session) && !r->retried)
+    {
+      /* The token expired or was ended elsewhere: the public data still
+       * loads without it, so forget the session and load again. */
+      bb_session_forget (self->session);
+      g_clear_error (&r->error);
+      r->retried = TRUE;
+      r->pending = 0;
+      bb_api_client_get_health_async (self->api, g_task_get_cancellable (task),
+                                      on_reload_health_cb, g_object_ref (task));
+      return;
+    }
   self->reloading = FALSE;
   if (r->error != NULL)
     {
       if (g_error_matches (r->error, BB_API_ERROR, BB_API_ERROR_NETWORK))
         go_offline (self);
-      else if (g_error_matches (r->error, BB_API_ERROR, BB_API_ERROR_UNAUTHORIZED))
-        bb_session_forget (self->session);  /* the token expired: public data still works */
       g_task_return_error (task, g_steal_pointer (&r->error));
       return;
     }

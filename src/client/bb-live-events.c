@@ -39,6 +39,7 @@ enum {
 
 enum {
   BED_CHANGED,
+  MODEL_CHANGED,
   RESYNC,
   N_SIGNALS
 };
@@ -145,6 +146,18 @@ handle_text (BbLiveEvents *self,
       if (json_object_has_member (o, "seq"))
         set_last_seq (self, json_object_get_int_member (o, "seq"));
       g_signal_emit (self, signals[RESYNC], 0);
+      return;
+    }
+  if (g_strcmp0 (type, "model") == 0)
+    {
+      /* Retrain progress: not numbered, not replayed. */
+      const char *model = json_object_get_string_member_with_default (o, "model", NULL);
+      const char *status = json_object_get_string_member_with_default (o, "status", NULL);
+      const char *stage = json_object_get_string_member_with_default (o, "stage", NULL);
+      double progress = json_object_get_double_member_with_default (o, "progress", 0);
+
+      if (model != NULL && status != NULL)
+        g_signal_emit (self, signals[MODEL_CHANGED], 0, model, status, stage, progress);
       return;
     }
   if (g_strcmp0 (type, "bed") != 0)
@@ -341,6 +354,10 @@ bb_live_events_class_init (BbLiveEventsClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 7,
                   G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_INT64,
                   G_TYPE_UINT, G_TYPE_BOOLEAN, G_TYPE_INT64);
+  signals[MODEL_CHANGED] =
+    g_signal_new ("model-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_DOUBLE);
   signals[RESYNC] =
     g_signal_new ("resync", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

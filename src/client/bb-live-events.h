@@ -6,6 +6,8 @@
  * Signals:
  *   bed-changed (gint64 seq, gint64 hospital, gint64 ward, gint64 bed,
  *                guint status (a BbBedStatus char), gboolean reserved, gint64 at)
+ *   model-changed (const char *model, const char *status, const char *stage,
+ *                  double progress)   a retrain's progress (not replayed)
  *   resync ()   the server could not replay (too far behind): reload over REST
  * Properties: "connected" (gboolean), "last-seq" (gint64), "retry-in" (guint s,
  * 0 while connected or connecting). */

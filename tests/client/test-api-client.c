@@ -415,33 +415,152 @@ test_bookings_and_no_capacity (Fixture       *f,
   }
 }
 
+static BbLosModel *
+get_model (Fixture    *f,
+           const char *name,
+           GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bb_api_client_get_model_async (f->api, name, NULL, on_result, &result);
+  return bb_api_client_get_model_finish (f->api, wait_result (&result), error);
+}
+
 static void
 test_model_is_ready_to_predict (Fixture       *f,
                                 gconstpointer  data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(BbLosModel) model = NULL;
+  g_autoptr(BbLosModel) again = NULL;
+  g_autoptr(BbLosModel) offline = NULL;
   g_autoptr(JsonObject) intake = json_object_new ();
+  g_autofree char *staff = login_token (f, "staff@demo.bedboard");
+  g_autofree char *card_path = g_build_filename (f->dir, "models", "icu-los.card.json", NULL);
+  g_autofree char *booster_path = g_build_filename (f->dir, "models", "icu-los.ubj", NULL);
+  g_autofree char *shipped = NULL;
+  g_autofree char *cached = NULL;
+  gsize shipped_len = 0, cached_len = 0;
+  GStatBuf st;
+  gint64 first_mtime;
   BbLosPrediction prediction;
   double mu = NAN;
 
-  bb_api_client_get_model_async (f->api, "icu-los", NULL, on_result, &result);
-  model = bb_api_client_get_model_finish (f->api, wait_result (&result), &error);
+  /* Downloaded (card, then booster) and kept on disk. */
+  bb_api_client_set_token (f->api, staff);
+  model = get_model (f, "icu-los", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bb_los_model_get_name (model), ==, "icu-los");
+  g_assert_true (g_file_test (card_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (booster_path, &cached, &cached_len, NULL));
+  g_assert_true (g_file_get_contents (BB_SOURCE_MODELS_DIR "/icu-los.ubj", &shipped, &shipped_len, NULL));
+  g_assert_cmpmem (cached, cached_len, shipped, shipped_len);
+  g_assert_cmpint (g_stat (booster_path, &st), ==, 0);
+  first_mtime = st.st_mtime;
+
   json_object_set_int_member (intake, "age", 70);
   g_assert_true (bb_los_model_predict_json (model, intake, &mu, &error));
   g_assert_no_error (error);
   bb_los_model_interval (model, mu, &prediction);
   g_assert_cmpfloat (prediction.p10_days, <=, prediction.median_days);
   g_assert_cmpfloat (prediction.median_days, <=, prediction.p90_days);
-  g_clear_object (&result);
+
+  /* The same version again comes from the cache: not written again. */
+  g_usleep (1100 * 1000);
+  again = get_model (f, "icu-los", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (booster_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mtime, ==, first_mtime);
+  g_assert_cmpstr (bb_los_model_get_version (again), ==, bb_los_model_get_version (model));
+
+  /* Without the right (staff) the cached copy still serves. */
+  bb_api_client_set_token (f->api, NULL);
+  offline = get_model (f, "icu-los", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bb_los_model_get_version (offline), ==, bb_los_model_get_version (model));
 
   /* Names that could leave the cache folder are refused. */
-  bb_api_client_get_model_async (f->api, "../etc", NULL, on_result, &result);
-  g_assert_null (bb_api_client_get_model_finish (f->api, wait_result (&result), &error));
+  g_assert_null (get_model (f, "../etc", &error));
   g_assert_error (error, BB_API_ERROR, BB_API_ERROR_INVALID);
+}
+
+static void
+test_forecast_is_parsed (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint forecast = 0;
+
+  bb_api_client_get_forecast_async (f->api, 1, 0, NULL, on_result, &result);
+  entries = bb_api_client_get_forecast_finish (f->api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const BbWardForecastEntry *e = g_ptr_array_index (entries, i);
+
+      g_assert_cmpint (e->ward_id, >, 0);
+      g_assert_cmpint (e->at, >, 0);
+      g_assert_true ((e->forecast == NULL) == (e->unavailable != NULL));
+      if (e->forecast != NULL)
+        {
+          guint n = 0;
+          const BbWardForecastPoint *points = bb_ward_forecast_get_points (e->forecast, &n);
+
+          g_assert_nonnull (e->model_name);
+          g_assert_cmpuint (n, >, 1);
+          g_assert_cmpfloat (points[0].t_hours, ==, 0);
+          g_assert_cmpfloat (points[n - 1].p_any_free, >=, 0);
+          g_assert_cmpfloat (points[n - 1].p_any_free, <=, 1);
+          forecast++;
+        }
+    }
+  g_assert_cmpuint (forecast, >, 0);
+}
+
+static void
+on_session_login (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+static void
+test_ended_session_is_forgotten (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
+  g_autoptr(BbClientContext) context = bb_client_context_new (NULL, f->server->base_url, snapshot);
+  BbSession *session = bb_client_context_get_session (context);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbTestResponse) logout = NULL;
+
+  bb_session_login_async (session, "staff@demo.bedboard", "demo", NULL, on_session_login, &result);
+  g_assert_true (bb_session_login_finish (session, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bb_session_get_role (session), ==, BB_ROLE_STAFF);
+  g_assert_cmpstr (bb_api_client_get_token (bb_client_context_get_api (context)), ==,
+                   bb_session_get_token (session));
+  g_clear_object (&result);
+
+  /* The session ends behind the client's back (another window logged out). */
+  logout = bb_test_server_request (f->server, "POST", "/api/v1/auth/logout",
+                                   bb_session_get_token (session), NULL);
+  g_assert_cmpuint (logout->status, ==, 204);
+
+  bb_client_context_reload_async (context, NULL, on_result, &result);
+  g_assert_true (bb_client_context_reload_finish (context, wait_result (&result), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bb_session_get_role (session), ==, BB_ROLE_NONE);
+  g_assert_null (bb_api_client_get_token (bb_client_context_get_api (context)));
+  g_assert_true (bb_client_context_get_loaded (context));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (bb_client_context_get_hospitals (context))), ==, 4);
 }
 
 /* ---- the server goes away and comes back ---- */
@@ -638,6 +757,10 @@ main (int   argc,
               fixture_set_up, test_bookings_and_no_capacity, fixture_tear_down);
   g_test_add ("/client/api/a-model-is-ready-to-predict-locally", Fixture, NULL,
               fixture_set_up, test_model_is_ready_to_predict, fixture_tear_down);
+  g_test_add ("/client/api/the-forecast-of-each-ward-is-parsed", Fixture, NULL,
+              fixture_set_up, test_forecast_is_parsed, fixture_tear_down);
+  g_test_add ("/client/api/an-ended-session-is-forgotten-and-public-data-still-loads", Fixture, NULL,
+              fixture_set_up, test_ended_session_is_forgotten, fixture_tear_down);
   g_test_add ("/client/api/offline-shows-the-snapshot-and-reconnects-with-replay", Fixture, NULL,
               fixture_set_up, test_offline_snapshot_and_replay, fixture_tear_down);
 
