@@ -52,6 +52,7 @@ struct _BbOccupancyChart
   BbChartAxes  axes;
   gboolean     legend_visible;
   GdkTexture  *lines;            /* the wards' lines, rasterised */
+  cairo_surface_t *lines_surface; /* the same pixels, for GTK's cairo renderer */
   graphene_rect_t lines_bounds;
   gboolean     lines_data_dirty; /* new data since rasterising: may redraw in a thread */
   gboolean     lines_style_dirty;/* new colours: redraw at once */
@@ -328,6 +329,9 @@ take_lines (BbOccupancyChart *self,
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
                                       (gsize) stride * height, free_surface, surface);
   g_clear_object (&self->lines);
+  g_clear_pointer (&self->lines_surface, cairo_surface_destroy);
+  self->lines_surface = cairo_surface_reference (surface);
+  cairo_surface_set_device_scale (surface, job->scale, job->scale);
   self->lines = gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
                                         GDK_MEMORY_DEFAULT, bytes, stride);
   self->lines_bounds = job->bounds;
@@ -603,7 +607,24 @@ bb_occupancy_chart_snapshot (GtkWidget   *widget,
   bb_chart_axes_snapshot (&self->axes, widget, snapshot);
 
   if (self->lines != NULL)
-    gtk_snapshot_append_texture (snapshot, self->lines, &self->lines_bounds);
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+
+      /* GTK's cairo renderer copies a texture's pixels into a new surface
+       * every frame; painting the surface itself saves that copy. The GL
+       * renderer keeps the texture uploaded instead. */
+      if (GSK_IS_CAIRO_RENDERER (renderer))
+        {
+          cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &self->lines_bounds);
+
+          cairo_set_source_surface (cr, self->lines_surface, self->lines_bounds.origin.x,
+                                    self->lines_bounds.origin.y);
+          cairo_paint (cr);
+          cairo_destroy (cr);
+        }
+      else
+        gtk_snapshot_append_texture (snapshot, self->lines, &self->lines_bounds);
+    }
 
   if (self->legend_visible)
     {
@@ -708,6 +729,7 @@ bb_occupancy_chart_finalize (GObject *object)
   g_clear_pointer (&self->description, g_free);
   bb_chart_axes_clear (&self->axes);
   g_clear_object (&self->lines);
+  g_clear_pointer (&self->lines_surface, cairo_surface_destroy);
   g_clear_object (&self->lines_cancellable);
   g_clear_object (&self->empty_layout);
   clear_hover (self);
