@@ -97,41 +97,6 @@ settings_new_if_installed (void)
 
 /* ---- screenshot ---- */
 
-static gboolean
-save_screenshot (BbApplication  *self,
-                 GError        **error)
-{
-  GtkWidget *widget = GTK_WIDGET (self->window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  if (width <= 0 || height <= 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window has no size to render"));
-      return FALSE;
-    }
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window drew nothing"));
-      return FALSE;
-    }
-  renderer = gtk_native_get_renderer (GTK_NATIVE (self->window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, self->screenshot))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Could not write %s"), self->screenshot);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 stop_waiting (BbApplication *self)
 {
@@ -151,7 +116,7 @@ on_render_timeout_cb (gpointer user_data)
 
   if (self->window == NULL)
     return G_SOURCE_REMOVE;
-  if (!save_screenshot (self, &error))
+  if (!bb_window_render_to_png (self->window, self->screenshot, &error))
     {
       fail (self, "%s", error->message);
       return G_SOURCE_REMOVE;

@@ -32,5 +32,9 @@ const char     **bb_window_get_page_names (void);
 void             bb_window_add_toast      (BbWindow        *self,
                                            const char      *message);
 void             bb_window_show_login     (BbWindow        *self);
+/* Renders the window as it is now into a PNG (--screenshot, tests). */
+gboolean         bb_window_render_to_png  (BbWindow        *self,
+                                           const char      *path,
+                                           GError         **error);
 
 G_END_DECLS
