@@ -87,6 +87,7 @@ extern const BbRoute _bb_routes_enquiries[];
 extern const BbRoute _bb_routes_admin[];
 extern const BbRoute _bb_routes_forecast[];
 extern const BbRoute _bb_routes_models[];
+extern const BbRoute _bb_routes_discharges[];
 
 /* Adds a route table after the built-in ones: the seam where the forecast
  * and model routes (GET /api/v1/hospitals/{id}/forecast, GET /api/v1/models)

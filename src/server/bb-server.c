@@ -1242,6 +1242,7 @@ bb_server_init (BbServer *self)
   compile_routes (self, _bb_routes_admin);
   compile_routes (self, _bb_routes_forecast);
   compile_routes (self, _bb_routes_models);
+  compile_routes (self, _bb_routes_discharges);
 }
 
 /* ---- Public API ---- */

@@ -2567,6 +2567,41 @@ bb_store_list_inpatients (BbStore  *self,
   return collect (self, st, (RowFunc) row_to_admission, (GDestroyNotify) bb_admission_free, error);
 }
 
+GPtrArray *
+bb_store_list_discharges (BbStore  *self,
+                          gint64    hospital_id,
+                          gint64    ward_id,
+                          gint64    since,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) st = NULL;
+
+  g_return_val_if_fail (BB_IS_STORE (self), NULL);
+
+  if (ward_id != 0)
+    {
+      if (!ward_location (self, ward_id, hospital_id, NULL, error))
+        return NULL;
+    }
+  else if (!hospital_exists (self, hospital_id, error))
+    {
+      return NULL;
+    }
+
+  st = prepare (self,
+                ADMISSION_SELECT
+                "WHERE a.discharged_at IS NOT NULL AND a.discharged_at >= ?3 AND w.hospital = ?1 "
+                "AND (?2 = 0 OR EXISTS (SELECT 1 FROM bed_stays s WHERE s.admission = a.id AND s.ward = ?2)) "
+                "ORDER BY a.discharged_at, a.id",
+                error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, hospital_id);
+  sqlite3_bind_int64 (st, 2, ward_id);
+  sqlite3_bind_int64 (st, 3, since);
+  return collect (self, st, (RowFunc) row_to_admission, (GDestroyNotify) bb_admission_free, error);
+}
+
 BbAdmission *
 bb_store_get_admission (BbStore  *self,
                         gint64    admission_id,

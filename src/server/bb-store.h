@@ -196,6 +196,14 @@ GPtrArray   *bb_store_list_inpatients    (BbStore     *self,
                                           gint64       hospital_id,
                                           gint64       ward_id,
                                           GError     **error);
+/* Finished admissions (discharged_at >= since) of the hospital, oldest
+ * discharge first; ward_id != 0: only those that lay in that ward at some
+ * time. For the model check of recent discharges. */
+GPtrArray   *bb_store_list_discharges    (BbStore     *self,
+                                          gint64       hospital_id,
+                                          gint64       ward_id,
+                                          gint64       since,
+                                          GError     **error);
 BbAdmission *bb_store_get_admission      (BbStore     *self,
                                           gint64       admission_id,
                                           GError     **error);
