@@ -111,6 +111,8 @@ update_domain (BbFanChart *self)
       self->t_end = MAX (self->t_end, self->forecast[i].time);
       top = MAX (top, percent (self->forecast[i].p90, self->capacity));
     }
+  if (self->n_history == 0 && self->n_forecast == 0)
+    self->t_start = self->t_end = 0;
   if (self->t_end <= self->t_start)
     self->t_end = self->t_start + 3600;
   self->y_max = ceil (top / 10.0) * 10.0;
@@ -345,12 +347,15 @@ bb_fan_chart_snapshot (GtkWidget   *widget,
   for (guint i = 0; i < G_N_ELEMENTS (alarm_fractions); i++)
     {
       static const double dash[] = { 6.0, 4.0 };
+      double y = self->alarm_y[i];
 
       bb_chart_style_lookup (widget, alarm_colors[i], &color);
       gdk_cairo_set_source_rgba (cr, &color);
       cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, plot->origin.x, round (self->alarm_y[i]) + 0.5);
-      cairo_line_to (cr, right, round (self->alarm_y[i]) + 0.5);
+      /* Crisp at any scale factor: on device pixels, not between them. */
+      bb_chart_snap_to_pixel (&y, gtk_widget_get_scale_factor (widget), 1.0);
+      cairo_move_to (cr, plot->origin.x, y);
+      cairo_line_to (cr, right, y);
       cairo_stroke (cr);
     }
   cairo_set_dash (cr, NULL, 0, 0);

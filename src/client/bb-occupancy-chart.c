@@ -469,6 +469,7 @@ static void
 update_domain (BbOccupancyChart *self)
 {
   double top = self->show_percent ? 100.0 : 1.0;
+  gboolean any = FALSE;
 
   self->t_start = G_MAXINT64;
   self->t_end = G_MININT64;
@@ -480,6 +481,7 @@ update_domain (BbOccupancyChart *self)
         {
           const BbOccupancyPoint *point = &series->points[j];
 
+          any = TRUE;
           self->t_start = MIN (self->t_start, point->time);
           self->t_end = MAX (self->t_end, point->time);
           top = MAX (top, point_value (point, self->show_percent));
@@ -487,6 +489,9 @@ update_domain (BbOccupancyChart *self)
             top = MAX (top, point->capacity);
         }
     }
+  if (!any)
+    self->t_start = self->t_end = 0;
+  /* One point, or all at one time: an hour's width around it. */
   if (self->t_end <= self->t_start)
     self->t_end = self->t_start + 3600;
   self->y_max = self->show_percent ? ceil (top / 10.0) * 10.0 : ceil (top * 1.05);
@@ -934,7 +939,7 @@ char *
 bb_occupancy_chart_describe (const BbOccupancySeries *series,
                              gsize                    n_series)
 {
-  GString *text = g_string_new (NULL);
+  GString *text;
   gsize n_with_data = 0;
 
   for (gsize i = 0; i < n_series; i++)
@@ -942,7 +947,9 @@ bb_occupancy_chart_describe (const BbOccupancySeries *series,
       n_with_data++;
 
   if (n_with_data == 0)
-    return (g_string_free (text, FALSE), g_strdup (_("Occupancy chart: no data")));
+    return g_strdup (_("Occupancy chart: no data"));
+
+  text = g_string_new (NULL);
 
   if (n_with_data > 1)
     g_string_append_printf (text,

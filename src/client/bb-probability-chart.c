@@ -204,8 +204,11 @@ bb_probability_chart_snapshot (GtkWidget   *widget,
   bb_chart_style_lookup (widget, "bb_chart_threshold", &color);
   gdk_cairo_set_source_rgba (cr, &color);
   cairo_set_dash (cr, dash, 2, 0);
-  cairo_move_to (cr, plot->origin.x, round (self->threshold_y) + 0.5);
-  cairo_line_to (cr, right, round (self->threshold_y) + 0.5);
+  /* Crisp at any scale factor: on device pixels, not between them. */
+  y = self->threshold_y;
+  bb_chart_snap_to_pixel (&y, gtk_widget_get_scale_factor (widget), 1.0);
+  cairo_move_to (cr, plot->origin.x, y);
+  cairo_line_to (cr, right, y);
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 

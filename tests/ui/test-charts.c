@@ -252,7 +252,7 @@ test_occupancy_chart_draws_many_wards_in_light_and_dark (void)
   GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
   BbOccupancySeries series[6];
   BbOccupancyPoint *points[6];
-  g_autofree char *names[6] = { NULL };
+  char *names[6];
   const char *description;
 
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
@@ -283,7 +283,10 @@ test_occupancy_chart_draws_many_wards_in_light_and_dark (void)
   g_assert_null (bb_occupancy_chart_get_hover_text (BB_OCCUPANCY_CHART (chart)));
 
   for (guint i = 0; i < G_N_ELEMENTS (series); i++)
-    g_free (points[i]);
+    {
+      g_free (points[i]);
+      g_free (names[i]);
+    }
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
