@@ -35,6 +35,7 @@ struct _BbClientContext
   gboolean         reloading;
   gint64           offline_since;
   gint64           data_time;
+  guint            snapshot_source;
 };
 
 G_DEFINE_FINAL_TYPE (BbClientContext, bb_client_context, G_TYPE_OBJECT)
@@ -98,11 +99,21 @@ go_online (BbClientContext *self)
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+static void save_snapshot (BbClientContext *self);
+
 /* The server is gone: keep what is shown (or show the snapshot). */
 static void
 go_offline (BbClientContext *self)
 {
   g_object_freeze_notify (G_OBJECT (self));
+  if (self->online)
+    {
+      /* Live events kept the models current until now: that is the data's
+       * time, and the snapshot a later start will show. */
+      g_clear_handle_id (&self->snapshot_source, g_source_remove);
+      save_snapshot (self);
+      set_time (self, &self->data_time, now_seconds (), PROP_DATA_TIME);
+    }
   if (self->online || self->offline_since == 0)
     set_time (self, &self->offline_since, now_seconds (), PROP_OFFLINE_SINCE);
   set_bool (self, &self->online, FALSE, PROP_ONLINE);
@@ -170,6 +181,24 @@ save_snapshot (BbClientContext *self)
     g_warning ("Could not save the offline snapshot: %s", error->message);
 }
 
+static gboolean
+on_snapshot_timeout_cb (gpointer user_data)
+{
+  BbClientContext *self = user_data;
+
+  self->snapshot_source = 0;
+  save_snapshot (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Live changes reach the snapshot too, a few at a time. */
+static void
+save_snapshot_soon (BbClientContext *self)
+{
+  if (self->snapshot_source == 0 && self->loaded)
+    self->snapshot_source = g_timeout_add_seconds (5, on_snapshot_timeout_cb, self);
+}
+
 /* ---- reload: health, hospitals, then each hospital's detail ---- */
 
 typedef struct
@@ -218,6 +247,7 @@ reload_done (GTask *task)
     }
   set_bool (self, &self->loaded, TRUE, PROP_LOADED);
   go_online (self);
+  g_clear_handle_id (&self->snapshot_source, g_source_remove);
   save_snapshot (self);
   g_task_return_boolean (task, TRUE);
 }
@@ -468,6 +498,12 @@ bb_client_context_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->live_events != NULL)
     bb_live_events_stop (self->live_events);
+  if (self->snapshot_source != 0 && self->snapshot != NULL)
+    {
+      /* Keep the last changes for the next start. */
+      g_clear_handle_id (&self->snapshot_source, g_source_remove);
+      save_snapshot (self);
+    }
   if (self->pending_refresh != NULL)
     {
       GHashTableIter iter;
@@ -834,6 +870,9 @@ on_load_hospital_cb (GObject      *source,
     if (changed)
       g_list_model_items_changed (G_LIST_MODEL (self->hospitals), position, 1, 1);
   }
+  if (self->online)
+    set_time (self, &self->data_time, now_seconds (), PROP_DATA_TIME);
+  save_snapshot_soon (self);
   g_task_return_pointer (task, g_object_ref (item), g_object_unref);
 }
 
