@@ -262,7 +262,7 @@ if [ "$(at_least "$RATIO" 0.9)" = met ] && [ "$(below "${P99[bedboard]}" 10)" = 
 fi
 
 echo
-echo "== summary ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
+echo "== summary ($(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-34s %12s %10s %10s\n' "read path (medians of $REPEAT)" "req/s" "p50 ms" "p99 ms"
 for name in "${READ_NAMES[@]}"; do
   printf '%-34s %12s %10s %10s\n' "$name" "${RPS[$name]}" "${P50[$name]}" "${P99[$name]}"
