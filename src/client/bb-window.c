@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bb-availability-page.h"
+
 /* The pages, in the order of the view switcher. One line per page:
  *   { "name", bb_name_page_get_type },
  * with its header included here. */
@@ -19,6 +21,7 @@ static const struct
   const char *name;
   GType     (*get_type) (void);
 } pages[] = {
+  { "availability", bb_availability_page_get_type },
   { NULL, NULL }
 };
 
