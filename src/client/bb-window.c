@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "bb-availability-page.h"
+#include "bb-ward-board-page.h"
 
 /* The pages, in the order of the view switcher. One line per page:
  *   { "name", bb_name_page_get_type },
@@ -22,6 +23,7 @@ static const struct
   GType     (*get_type) (void);
 } pages[] = {
   { "availability", bb_availability_page_get_type },
+  { "ward", bb_ward_board_page_get_type },
   { NULL, NULL }
 };
 
