@@ -109,11 +109,11 @@ format_clock (gint64 unix_seconds,
   return g_date_time_format (dt, _("%a %H:%M"));
 }
 
-/* "96%", or "over 99%" / "under 1%" rather than a rounded certainty. */
+/* "96%", or "over 99%" / "under 1%": a forecast is never a certainty. */
 static char *
 format_percent (double p)
 {
-  if (p >= 0.995 && p < 1.0)
+  if (p >= 0.995)
     return g_strdup (_("over 99%"));
   if (p > 0.0 && p <= 0.005)
     return g_strdup (_("under 1%"));
@@ -867,6 +867,8 @@ bb_hospital_detail_forecast_at (BbWardForecast *forecast,
 const char *
 bb_hospital_detail_describe_chance (double p)
 {
+  if (p >= 0.995)
+    return _("almost certain");
   if (p >= 0.9)
     return _("very likely");
   if (p >= 0.65)

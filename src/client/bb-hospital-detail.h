@@ -70,7 +70,8 @@ gboolean                       bb_hospital_detail_forecast_at        (BbWardFore
                                                                       double            t_hours,
                                                                       double           *free_mean,
                                                                       double           *p_any_free);
-/* "very likely", "likely", "about even", "unlikely", "very unlikely". */
+/* "almost certain", "very likely", "likely", "about even", "unlikely",
+ * "very unlikely". */
 const char                    *bb_hospital_detail_describe_chance    (double            p);
 
 G_END_DECLS

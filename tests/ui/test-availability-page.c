@@ -363,6 +363,7 @@ test_forecast_reads_in_plain_words (void)
   /* Two days do not reach three. */
   g_assert_null (strstr (never, "In 3 days"));
 
+  g_assert_cmpstr (bb_hospital_detail_describe_chance (1.0), ==, "almost certain");
   g_assert_cmpstr (bb_hospital_detail_describe_chance (0.95), ==, "very likely");
   g_assert_cmpstr (bb_hospital_detail_describe_chance (0.5), ==, "about even");
   g_assert_cmpstr (bb_hospital_detail_describe_chance (0.05), ==, "very unlikely");
@@ -649,6 +650,106 @@ test_counts_follow_live_bed_events (Fixture       *f,
   g_free (c.bars_before);
 }
 
+static gboolean
+detail_in_front (gpointer data)
+{
+  Fixture *f = data;
+  AdwLeaflet *leaflet = ADW_LEAFLET (template_child (f, "leaflet"));
+
+  return g_strcmp0 (adw_leaflet_get_visible_child_name (leaflet), "detail") == 0;
+}
+
+static gboolean
+leaflet_folded (gpointer data)
+{
+  Fixture *f = data;
+
+  return adw_leaflet_get_folded (ADW_LEAFLET (template_child (f, "leaflet")));
+}
+
+static void
+test_narrow_window_opens_the_detail_over_the_list (Fixture       *f,
+                                                   gconstpointer  data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (template_child (f, "leaflet"));
+  GtkWidget *back = template_child (f, "back_button");
+  BbHospitalDetail *detail = bb_availability_page_get_detail (f->page);
+  gint64 id;
+
+  gtk_window_set_default_size (f->window, 420, 700);
+  gtk_window_unmaximize (f->window);
+  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (wait_until (leaflet_folded, f, 10));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "list");
+  g_assert_true (gtk_widget_get_visible (back));
+
+  id = bb_hospital_item_get_id (shown_hospital (f, 2));
+  g_assert_true (bb_availability_page_show_hospital (f->page, id));
+  g_assert_true (wait_until (detail_in_front, f, 5));
+  g_assert_cmpint (bb_hospital_item_get_id (bb_hospital_detail_get_hospital (detail)), ==, id);
+
+  g_signal_emit_by_name (back, "clicked");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "list");
+}
+
+static gboolean
+context_offline (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bb_client_context_get_online (f->context);
+}
+
+static void
+test_offline_keeps_the_snapshot (Fixture       *f,
+                                 gconstpointer  data)
+{
+  BbHospitalDetail *detail = bb_availability_page_get_detail (f->page);
+  g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
+  g_autofree char *dead_url = NULL;
+  g_autoptr(BbClientContext) context = NULL;
+  BbAvailabilityPage *page;
+  GtkWindow *window;
+
+  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (wait_until (forecast_settled, f, 30));
+
+  /* The server goes away: the list stays, the forecast says it failed. */
+  dead_url = g_strdup (f->server->base_url);
+  bb_test_server_stop (f->server, TRUE);
+  bb_client_context_reload_async (f->context, NULL, NULL, NULL);
+  bb_page_refresh (BB_PAGE (f->page));
+  g_assert_true (wait_until (forecast_settled, f, 30));
+  g_assert_cmpint (bb_hospital_detail_get_forecast_state (detail), ==, BB_HOSPITAL_DETAIL_FORECAST_FAILED);
+  g_assert_true (wait_until (context_offline, f, 30));
+  g_assert_cmpuint (g_list_model_get_n_items (bb_availability_page_get_hospitals (f->page)), ==, 4);
+  g_assert_cmpuint (bb_hospital_detail_get_n_wards (detail), >, 0);
+
+  /* A new start with no server: the page shows the saved snapshot. */
+  g_assert_true (g_file_test (snapshot, G_FILE_TEST_EXISTS));
+  context = bb_client_context_new (f->settings, dead_url, snapshot);
+  page = g_object_new (BB_TYPE_AVAILABILITY_PAGE, "context", context, NULL);
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1100, 760);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  bb_client_context_start (context);
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!bb_page_get_ready (BB_PAGE (page)) && g_get_monotonic_time () < deadline)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+  }
+  g_assert_true (bb_page_get_ready (BB_PAGE (page)));
+  g_assert_false (bb_client_context_get_online (context));
+  g_assert_cmpuint (g_list_model_get_n_items (bb_availability_page_get_hospitals (page)), ==, 4);
+  bb_client_context_stop (context);
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +772,10 @@ main (int   argc,
               fixture_set_up, test_detail_shows_wards_and_forecast, fixture_tear_down);
   g_test_add ("/availability/live/counts-follow-bed-events", Fixture, NULL,
               fixture_set_up, test_counts_follow_live_bed_events, fixture_tear_down);
+  g_test_add ("/availability/page/narrow-window-opens-the-detail-over-the-list", Fixture, NULL,
+              fixture_set_up, test_narrow_window_opens_the_detail_over_the_list, fixture_tear_down);
+  g_test_add ("/availability/offline/keeps-the-snapshot", Fixture, NULL,
+              fixture_set_up, test_offline_keeps_the_snapshot, fixture_tear_down);
 
   return g_test_run ();
 }
