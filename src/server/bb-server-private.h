@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "bb-durability-barrier.h"
 #include "bb-login-throttle.h"
 #include "bb-model-registry.h"
 #include "bb-records.h"
@@ -185,6 +186,16 @@ gboolean  _bb_request_is_staff  (BbRequest *req);
 /* The hook for future bookings (see bb_server_accept_future_booking). */
 gboolean  _bb_server_is_future  (BbServer *self,
                                  gint64    start);
+
+/* ---- Group commit (bb-durability-barrier.h) ----
+ * The router pauses the answer of any request whose handler committed and
+ * releases it once the commit is on disk. A route that answers later from a
+ * callback pauses the message itself and, after its last write and once
+ * the answer is set, calls this: it unpauses once everything committed
+ * so far is on disk. */
+void      _bb_server_unpause_when_durable (BbServer          *self,
+                                           SoupServerMessage *msg);
+BbDurabilityBarrier *_bb_server_get_durability_barrier (BbServer *self);
 
 BbLoginThrottle *_bb_server_get_login_throttle (BbServer *self);
 gint64           _bb_server_get_session_ttl    (BbServer *self);

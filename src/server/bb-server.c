@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "bb-durability-barrier.h"
 #include "bb-event-hub.h"
 #include "bb-login-throttle.h"
 #include "bb-model-registry.h"
@@ -44,6 +45,7 @@ struct _BbServer
   BbResponseCache *cache;
   BbLoginThrottle *throttle;
   BbEventHub      *hub;
+  BbDurabilityBarrier *barrier;
   GArray          *routes;        /* CompiledRoute */
   GHashTable      *empty_query;
   char            *models_dir;
@@ -756,6 +758,7 @@ dispatch (BbServer          *self,
   gint64 ids[4] = { 0, };
   guint n_ids = 0;
   guint n_segments;
+  guint64 commits;
   BbRequest req = { 0, };
 
   if (path[0] != '/')
@@ -866,10 +869,81 @@ dispatch (BbServer          *self,
   if ((match->route->flags & BB_ROUTE_CACHE) && user == NULL && strcmp (method, "GET") == 0)
     req.cache_key = cache_key_for (msg, path);
 
+  commits = bb_durability_barrier_get_commits (self->barrier);
   match->route->handler (&req);
+  /* Whatever the route, an answer to a request that changed the database
+   * leaves only once the change is on disk. Routes that answer later
+   * (paused) call _bb_server_unpause_when_durable themselves. */
+  if (bb_durability_barrier_get_commits (self->barrier) != commits &&
+      soup_server_message_get_status (msg) != 0)
+    {
+      soup_server_message_pause (msg);
+      _bb_server_unpause_when_durable (self, msg);
+    }
 
   g_clear_pointer (&req.body, json_object_unref);
   g_clear_pointer (&req.cache_key, g_free);
+}
+
+/* ---- Group commit ---- */
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  gulong             disconnected_id;
+  gboolean           gone;   /* the client went away while we waited */
+} DurableWait;
+
+static void
+on_waiting_message_disconnected_cb (SoupServerMessage *msg,
+                                    gpointer           user_data)
+{
+  DurableWait *wait = user_data;
+
+  wait->gone = TRUE;
+}
+
+static void
+on_durable_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DurableWait *wait = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bb_durability_barrier_wait_finish (BB_DURABILITY_BARRIER (source), result, &error))
+    {
+      /* The change is committed but may not survive a power cut: never
+       * acknowledge it as done. */
+      soup_message_body_truncate (soup_server_message_get_response_body (wait->msg));
+      soup_message_headers_remove (soup_server_message_get_response_headers (wait->msg), "Location");
+      _bb_message_set_error (wait->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                             "the change could not be written to disk");
+    }
+  g_signal_handler_disconnect (wait->msg, wait->disconnected_id);
+  if (!wait->gone)
+    soup_server_message_unpause (wait->msg);
+  g_object_unref (wait->msg);
+  g_free (wait);
+}
+
+void
+_bb_server_unpause_when_durable (BbServer          *self,
+                                 SoupServerMessage *msg)
+{
+  DurableWait *wait = g_new0 (DurableWait, 1);
+
+  wait->msg = g_object_ref (msg);
+  wait->disconnected_id = g_signal_connect (msg, "disconnected",
+                                            G_CALLBACK (on_waiting_message_disconnected_cb), wait);
+  bb_durability_barrier_wait_async (self->barrier, bb_durability_barrier_get_commits (self->barrier),
+                                    NULL, on_durable_cb, wait);
+}
+
+BbDurabilityBarrier *
+_bb_server_get_durability_barrier (BbServer *self)
+{
+  return self->barrier;
 }
 
 /* ---- Callbacks ---- */
@@ -1100,6 +1174,7 @@ bb_server_constructed (GObject *object)
   g_assert (self->store != NULL);
 
   self->hub = bb_event_hub_new (self->store);
+  self->barrier = bb_durability_barrier_new (self->store);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (on_store_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
@@ -1137,6 +1212,7 @@ bb_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
+  g_clear_object (&self->barrier);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (bb_server_parent_class)->dispose (object);

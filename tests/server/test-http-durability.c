@@ -299,6 +299,87 @@ test_crash_acknowledged_writes_survive_kill_9 (Fixture       *fixture,
     }
 }
 
+/* ---- Group commit: no answer before the fsync ---- */
+
+#define FSYNC_DELAY_MS 500
+#define N_GROUP_WRITERS 8
+
+typedef struct
+{
+  const char *base_url;
+  gint64      hospital;
+  guint       status;
+  gint64      elapsed_us;
+} TimedWrite;
+
+static gpointer
+timed_write_thread (gpointer data)
+{
+  TimedWrite *write = data;
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 30, NULL);
+  g_autofree char *body = g_strdup_printf ("{\"hospital\": %" G_GINT64_FORMAT ", \"name\": \"Slow\", "
+                                           "\"contact\": \"s@example.org\", \"message\": \"disk\"}",
+                                           write->hospital);
+  g_autoptr(BbTestResponse) response = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  response = bb_test_session_request (session, write->base_url, "POST", "/api/v1/enquiries", NULL, body);
+  write->elapsed_us = g_get_monotonic_time () - start;
+  write->status = response->status;
+  return NULL;
+}
+
+static void
+test_durability_writes_are_answered_only_after_their_fsync (Fixture       *fixture,
+                                                           gconstpointer  user_data)
+{
+  g_autofree char *delay = g_strdup_printf ("%d", FSYNC_DELAY_MS);
+  g_autoptr(BbTestResponse) health = NULL;
+  TimedWrite single = { 0, }, group[N_GROUP_WRITERS];
+  GThread *threads[N_GROUP_WRITERS];
+  gint64 hospital, ward, start, elapsed_us;
+
+  bb_test_server_add_hospital (fixture->server, fixture->admin, "St Slow Disk", 2, &hospital, &ward, NULL);
+
+  /* The server's fdatasync of the WAL now takes FSYNC_DELAY_MS longer. */
+  bb_test_server_stop (fixture->server, FALSE);
+  g_setenv ("BEDBOARD_TEST_FSYNC_DELAY_MS", delay, TRUE);
+  bb_test_server_start (fixture->server, NULL);
+  g_unsetenv ("BEDBOARD_TEST_FSYNC_DELAY_MS");
+
+  /* A write's 201 comes only after the flush that covers its commit. */
+  single = (TimedWrite) { fixture->server->base_url, hospital, 0, 0 };
+  timed_write_thread (&single);
+  g_assert_cmpuint (single.status, ==, 201);
+  g_test_message ("one write answered after %" G_GINT64_FORMAT " ms", single.elapsed_us / 1000);
+  g_assert_cmpint (single.elapsed_us, >=, FSYNC_DELAY_MS * 1000);
+
+  /* Reads do not wait for the disk. */
+  start = g_get_monotonic_time ();
+  health = bb_test_server_request (fixture->server, "GET", "/api/v1/health", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, FSYNC_DELAY_MS * 1000);
+
+  /* Concurrent writes share flushes: each waits for one, none for all the
+   * others' (which would take N_GROUP_WRITERS flushes). */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < N_GROUP_WRITERS; i++)
+    {
+      group[i] = (TimedWrite) { fixture->server->base_url, hospital, 0, 0 };
+      threads[i] = g_thread_new ("group-writer", timed_write_thread, &group[i]);
+    }
+  for (guint i = 0; i < N_GROUP_WRITERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (group[i].status, ==, 201);
+      g_assert_cmpint (group[i].elapsed_us, >=, FSYNC_DELAY_MS * 1000);
+    }
+  elapsed_us = g_get_monotonic_time () - start;
+  g_test_message ("%d concurrent writes answered within %" G_GINT64_FORMAT " ms",
+                  N_GROUP_WRITERS, elapsed_us / 1000);
+  g_assert_cmpint (elapsed_us, <, (N_GROUP_WRITERS / 2) * FSYNC_DELAY_MS * 1000);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -311,6 +392,8 @@ main (int    argc,
   ADD ("/http/race/32-clients-for-five-beds-get-five-different-beds",
        test_race_32_clients_for_five_beds_get_five_different_beds);
   ADD ("/http/crash/acknowledged-writes-survive-kill-9", test_crash_acknowledged_writes_survive_kill_9);
+  ADD ("/http/durability/writes-are-answered-only-after-their-fsync",
+       test_durability_writes_are_answered_only_after_their_fsync);
 #undef ADD
 
   return g_test_run ();
