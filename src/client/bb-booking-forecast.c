@@ -242,6 +242,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
   open_beds = ward->beds.total > ward->beds.closed ? ward->beds.total - ward->beds.closed : 0;
   out->capacity = MAX (open_beds, n_in);
   out->n_inpatients = n_in;
+  out->ward_cleaning = ward->beds.cleaning;
   out->n_bookings = n_booked;
   if (out->capacity == 0)
     {
@@ -292,7 +293,9 @@ bb_booking_forecast_compute (BbLosModel                     *model,
     return NULL;
 
   points = bb_ward_forecast_get_points (out->ward_forecast, &n_points);
-  out->free_now = n_points > 0 && points[0].p_any_free >= 0.5;
+  /* The forecast counts beds being cleaned as able to take a patient;
+   * only a free bed can be held now. */
+  out->free_now = ward->beds.free > 0;
   out->first_free_found = bb_ward_forecast_get_first_free (out->ward_forecast,
                                                           &out->first_free_median_hours,
                                                           &out->first_free_p10_hours,
@@ -307,6 +310,8 @@ bb_booking_forecast_compute (BbLosModel                     *model,
     }
   else if (out->free_now)
     out->verdict = BB_BOOKING_VERDICT_FREE_NOW;
+  else if (ward->beds.cleaning > 0 && n_points > 0 && points[0].p_any_free >= 0.5)
+    out->verdict = BB_BOOKING_VERDICT_BEING_CLEANED;
   else if (out->first_free_found && isfinite (out->first_free_median_hours))
     {
       out->verdict = BB_BOOKING_VERDICT_LIKELY_FREE_BY;
@@ -403,6 +408,14 @@ bb_booking_forecast_describe_verdict (const BbBookingForecast *forecast)
     {
     case BB_BOOKING_VERDICT_FREE_NOW:
       return g_strdup (_("A bed is free now"));
+
+    case BB_BOOKING_VERDICT_BEING_CLEANED:
+      /* Translators: the number of beds being cleaned. */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "No bed is free this moment; %u is being cleaned",
+                                           "No bed is free this moment; %u are being cleaned",
+                                           forecast->ward_cleaning),
+                              forecast->ward_cleaning);
 
     case BB_BOOKING_VERDICT_LIKELY_FREE_BY:
       by = format_when (forecast, forecast->first_free_median_hours);

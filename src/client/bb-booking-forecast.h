@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   BB_BOOKING_VERDICT_FREE_NOW,       /* start now, a bed is free */
+  BB_BOOKING_VERDICT_BEING_CLEANED,  /* start now, none free but one is being cleaned */
   BB_BOOKING_VERDICT_LIKELY_FREE_BY, /* start now, none free; first_free median within the horizon */
   BB_BOOKING_VERDICT_UNLIKELY,       /* start now, no bed likely within the horizon */
   BB_BOOKING_VERDICT_FREE_AT_START,  /* future start, P(free at start) >= BB_WARD_FORECAST_ACCEPT_P */
@@ -45,7 +46,7 @@ typedef struct
 {
   gint64      now;           /* the server's time of the inpatients answer */
   gint64      start;         /* when the patient arrives; <= now + 60 s: now */
-  BbWard     *ward;          /* capacity and closed beds, its model's name */
+  BbWard     *ward;          /* capacity, free, cleaning and closed beds, its model's name */
   GPtrArray  *inpatients;    /* BbAdmission of the ward */
   GPtrArray  *bookings;      /* BbBooking of the hospital; only the ward's held/confirmed count */
   JsonObject *intake;        /* the patient's features; NULL: no stay prediction */
@@ -70,8 +71,9 @@ typedef struct
   BbWardForecast   *ward_forecast;
   guint             capacity;
   guint             n_inpatients;
+  guint             ward_cleaning;  /* beds being cleaned (H, K) */
   guint             n_bookings;     /* bookings that went into the forecast */
-  gboolean          free_now;
+  gboolean          free_now;       /* the ward has a free (U, not held) bed now */
   double            p_at_start;     /* P(a bed is free at the start) */
   gboolean          first_free_found;
   double            first_free_median_hours;  /* INFINITY beyond the horizon */

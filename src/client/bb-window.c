@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "bb-booking-page.h"
+
 #include "bb-availability-page.h"
 #include "bb-ward-board-page.h"
 
@@ -24,6 +26,7 @@ static const struct
 } pages[] = {
   { "availability", bb_availability_page_get_type },
   { "ward", bb_ward_board_page_get_type },
+  { "booking", bb_booking_page_get_type },
   { NULL, NULL }
 };
 

@@ -258,7 +258,7 @@ bb_durability_barrier_init (BbDurabilityBarrier *self)
   self->wal_fd = -1;
   g_queue_init (&self->waiters);
   if (delay != NULL)
-    self->delay_ms = (guint) CLAMP (g_ascii_strtoull (delay, NULL, 10), 0, 60000);
+    self->delay_ms = (guint) MIN (g_ascii_strtoull (delay, NULL, 10), 60000);
 }
 
 BbDurabilityBarrier *

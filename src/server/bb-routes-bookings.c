@@ -36,6 +36,7 @@ post_booking (BbRequest *req)
   const char *patient_ref = NULL;
   gint64 hospital_id = 0, ward_id = 0, start = 0;
   gint64 hold_minutes = DEFAULT_HOLD_MINUTES;
+  gboolean future;
 
   if (!_bb_body_get_id (req->body, "hospital", TRUE, &hospital_id, &error) ||
       !_bb_body_get_id (req->body, "ward", TRUE, &ward_id, &error) ||
@@ -56,8 +57,14 @@ post_booking (BbRequest *req)
     }
   if (features == NULL)
     features = no_features = json_object_new ();
+  future = start != 0 && _bb_server_is_future (req->server, start);
 
-  ward = bb_store_get_ward (req->store, ward_id, &error);
+  /* Holding a bed now needs only the ward's row; its bed counts (a sum over
+   * every bed) are for the forecast of a future start. */
+  if (future)
+    ward = bb_store_get_ward (req->store, ward_id, &error);
+  else
+    ward = bb_store_get_ward_row (req->store, ward_id, &error);
   if (ward == NULL)
     {
       _bb_reply_gerror (req, error);
@@ -77,7 +84,7 @@ post_booking (BbRequest *req)
       return;
     }
 
-  if (start != 0 && _bb_server_is_future (req->server, start))
+  if (future)
     {
       g_autoptr(JsonNode) forecast = NULL;
 

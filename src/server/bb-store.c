@@ -1400,6 +1400,31 @@ bb_store_get_ward (BbStore  *self,
   return load_ward (self, ward_id, error);
 }
 
+BbWard *
+bb_store_get_ward_row (BbStore  *self,
+                       gint64    ward_id,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) st = NULL;
+
+  g_return_val_if_fail (BB_IS_STORE (self), NULL);
+
+  if (ward_id <= 0)
+    {
+      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_NOT_FOUND,
+                   "ward %" G_GINT64_FORMAT " not found", ward_id);
+      return NULL;
+    }
+
+  /* The same columns as WARD_SELECT, so row_to_ward reads it. */
+  st = prepare (self, "SELECT id, hospital, name, kind, model, 0, 0, 0, 0, 0, 0 FROM wards WHERE id = ?1",
+                error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, ward_id);
+  return fetch_one (self, st, (RowFunc) row_to_ward, "ward", ward_id, error);
+}
+
 GPtrArray *
 bb_store_list_beds (BbStore   *self,
                     gint64     hospital_id,

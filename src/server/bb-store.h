@@ -73,6 +73,12 @@ GPtrArray   *bb_store_list_wards         (BbStore     *self,
 BbWard      *bb_store_get_ward           (BbStore     *self,
                                           gint64       ward_id,
                                           GError     **error);
+/* The ward's own row only (id, hospital, name, kind, model); beds counts are
+ * all 0. One index lookup, whatever the ward's size: for callers that need
+ * no counts, such as holding a bed now. */
+BbWard      *bb_store_get_ward_row       (BbStore     *self,
+                                          gint64       ward_id,
+                                          GError     **error);
 /* Elements: BbBed. with_patients fills admission_id/admitted_at/features. */
 GPtrArray   *bb_store_list_beds          (BbStore     *self,
                                           gint64       hospital_id,

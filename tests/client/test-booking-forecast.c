@@ -331,7 +331,8 @@ test_patient_stay_and_its_drivers (void)
       g_assert_false (forecast->poor);
     }
   else
-    g_assert_true (g_str_has_prefix (verdict, "Likely free by") || g_str_has_prefix (verdict, "Unlikely"));
+    g_assert_true (g_str_has_prefix (verdict, "Likely free by") || g_str_has_prefix (verdict, "Unlikely") ||
+                   g_str_has_prefix (verdict, "No bed is free this moment"));
 }
 
 /* A small full ward: no bed now, the first one likely later; a future
@@ -377,6 +378,24 @@ test_verdicts_for_a_full_ward (void)
   g_assert_true (g_str_has_prefix (text, "Likely free by "));
   g_assert_nonnull (strstr (text, ", 80% between "));
   g_clear_pointer (&text, g_free);
+
+  /* A third bed, being cleaned: it counts in the forecast, but cannot be
+   * held this moment. */
+  {
+    g_autoptr(BbBookingForecast) cleaning = NULL;
+
+    ward.beds.total = 3;
+    ward.beds.cleaning = 1;
+    cleaning = bb_booking_forecast_compute (icu, &request, &error);
+    g_assert_no_error (error);
+    g_assert_false (cleaning->free_now);
+    g_assert_cmpint (cleaning->verdict, ==, BB_BOOKING_VERDICT_BEING_CLEANED);
+    text = bb_booking_forecast_describe_verdict (cleaning);
+    g_assert_cmpstr (text, ==, "No bed is free this moment; 1 is being cleaned");
+    g_clear_pointer (&text, g_free);
+    ward.beds.total = 2;
+    ward.beds.cleaning = 0;
+  }
 
   /* In an hour both are most likely still there; in 12 days most likely not. */
   request.start = t0 + 3600;
