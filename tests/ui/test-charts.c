@@ -564,6 +564,77 @@ test_chart_colours_come_from_the_stylesheet (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* On a HiDPI screen (GDK_SCALE=2, in a subprocess so GTK starts at that
+ * scale) the chart renders at device pixels and its grid lines are one device
+ * pixel each, not smeared over two. */
+static void
+test_occupancy_chart_is_crisp_at_scale_two (void)
+{
+  GtkWidget *chart, *window;
+  g_autofree BbOccupancyPoint *points = NULL;
+  BbOccupancySeries series;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree gboolean *line_row = NULL;
+  GdkRGBA bg;
+  guint n_lines = 0;
+  int w, h;
+  Rendering r;
+
+  if (!g_test_subprocess ())
+    {
+      g_setenv ("GDK_SCALE", "2", TRUE);
+      g_test_trap_subprocess (NULL, 0, 0);
+      g_unsetenv ("GDK_SCALE");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  chart = bb_occupancy_chart_new ();
+  window = show_in_window (chart, WIDTH, HEIGHT);
+  g_assert_cmpint (gtk_widget_get_scale_factor (chart), ==, 2);
+  points = make_history (0, 168, 20, 3600);
+  series = (BbOccupancySeries) { "ICU", points, 168 };
+  bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), &series, 1);
+  settle (chart);
+
+  texture = render_widget (chart, &r);
+  maybe_save (texture, "occupancy-scale-2", FALSE);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  g_assert_cmpint (w, ==, 2 * WIDTH);
+  g_assert_cmpint (h, ==, 2 * HEIGHT);
+
+  /* A grid row: almost every pixel across the middle half of the plot
+   * differs from the background. */
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (chart), "window_bg_color", &bg);
+  pixels = g_malloc (4 * w * h);
+  gdk_texture_download (texture, pixels, 4 * w);
+  line_row = g_new0 (gboolean, h);
+  for (int y = 0; y < h; y++)
+    {
+      int differ = 0;
+
+      for (int x = w / 4; x < 3 * w / 4; x++)
+        {
+          const guchar *p = pixels + 4 * (y * w + x);
+
+          if (fabs (p[2] / 255.0 - bg.red) + fabs (p[1] / 255.0 - bg.green)
+              + fabs (p[0] / 255.0 - bg.blue) > 0.06)
+            differ++;
+        }
+      line_row[y] = differ > 0.9 * (w / 2);
+      if (line_row[y])
+        {
+          n_lines++;
+          g_assert_false (y > 0 && line_row[y - 1]);
+        }
+    }
+  /* 0%, 20%, ... 100%: six grid lines, the bottom one under the axis. */
+  g_assert_cmpuint (n_lines, >=, 6);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -586,6 +657,8 @@ main (int   argc,
                    test_occupancy_chart_draws_many_wards_in_light_and_dark);
   g_test_add_func ("/ui/charts/occupancy/draws-new-data-on-a-worker-thread",
                    test_occupancy_chart_draws_new_data_on_a_worker_thread);
+  g_test_add_func ("/ui/charts/occupancy/is-crisp-at-scale-two",
+                   test_occupancy_chart_is_crisp_at_scale_two);
   g_test_add_func ("/ui/charts/occupancy/without-data-says-so",
                    test_occupancy_chart_without_data_says_so);
 
