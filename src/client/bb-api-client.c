@@ -806,6 +806,42 @@ parse_inpatients (JsonNode *root, gpointer unused, GError **error)
 }
 
 static gpointer
+parse_discharge (JsonNode *node, GError **error)
+{
+  g_autoptr(BbDischarge) d = g_new0 (BbDischarge, 1);
+  JsonNode *stays;
+
+  if ((d->admission = admission_from_json (node, error)) == NULL)
+    return NULL;
+  stays = json_object_get_member (json_node_get_object (node), "ward_stays");
+  if (stays != NULL && JSON_NODE_HOLDS_ARRAY (stays))
+    {
+      JsonArray *array = json_node_get_array (stays);
+
+      d->n_ward_stays = json_array_get_length (array);
+      d->ward_stays = g_new0 (BbWardStay, d->n_ward_stays);
+      for (guint i = 0; i < d->n_ward_stays; i++)
+        {
+          JsonObject *o;
+
+          if (!require_object (json_array_get_element (array, i), "ward stay", &o, error) ||
+              !read_int (o, "ward", TRUE, &d->ward_stays[i].ward_id, error) ||
+              !read_time (o, "from", TRUE, &d->ward_stays[i].from, error) ||
+              !read_time (o, "to", FALSE, &d->ward_stays[i].to, error))
+            return NULL;
+        }
+    }
+  return g_steal_pointer (&d);
+}
+
+static gpointer
+parse_discharges (JsonNode *root, gpointer unused, GError **error)
+{
+  return parse_array (root, "discharges", (ParseItem) parse_discharge,
+                      (GDestroyNotify) bb_discharge_free, error);
+}
+
+static gpointer
 parse_admission (JsonNode *root, gpointer unused, GError **error)
 {
   return admission_from_json (root, error);
@@ -1338,6 +1374,39 @@ bb_api_client_list_inpatients_async (BbApiClient         *self,
   request (self, "GET", path, NULL, FALSE, parse_inpatients, NULL, NULL,
            (GDestroyNotify) inpatients_free, bb_api_client_list_inpatients_async,
            cancellable, callback, user_data);
+}
+
+void
+bb_api_client_list_discharges_async (BbApiClient         *self,
+                                     gint64               hospital_id,
+                                     gint64               since,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (BB_IS_API_CLIENT (self));
+
+  if (since > 0)
+    {
+      g_autofree char *iso = bb_time_to_iso8601 (since);
+
+      path = g_strdup_printf ("/api/v1/hospitals/%" G_GINT64_FORMAT "/discharges?since=%s", hospital_id, iso);
+    }
+  else
+    path = g_strdup_printf ("/api/v1/hospitals/%" G_GINT64_FORMAT "/discharges", hospital_id);
+  request (self, "GET", path, NULL, FALSE, parse_discharges, NULL, NULL,
+           (GDestroyNotify) g_ptr_array_unref, bb_api_client_list_discharges_async,
+           cancellable, callback, user_data);
+}
+
+GPtrArray *
+bb_api_client_list_discharges_finish (BbApiClient   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return finish_pointer (self, result, error);
 }
 
 GPtrArray *

@@ -122,6 +122,14 @@ void         bb_api_client_list_inpatients_async  (BbApiClient *self, gint64 hos
 GPtrArray   *bb_api_client_list_inpatients_finish (BbApiClient *self, GAsyncResult *result,
                                                    gint64 *out_at, GError **error);
 
+/* GET /api/v1/hospitals/{id}/discharges[?since=] (staff): finished stays
+ * since then (0: the server's default, 30 days) -> GPtrArray of BbDischarge */
+void         bb_api_client_list_discharges_async  (BbApiClient *self, gint64 hospital_id,
+                                                   gint64 since, GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray   *bb_api_client_list_discharges_finish (BbApiClient *self, GAsyncResult *result,
+                                                   GError **error);
+
 /* GET /api/v1/admissions/{id}, POST .../discharge, POST .../transfer {"bed"} */
 void         bb_api_client_get_admission_async        (BbApiClient *self, gint64 admission_id,
                                                        GCancellable *cancellable,

@@ -61,3 +61,13 @@ bb_login_free (BbLogin *login)
   g_clear_pointer (&login->user, bb_user_free);
   g_free (login);
 }
+
+void
+bb_discharge_free (BbDischarge *discharge)
+{
+  if (discharge == NULL)
+    return;
+  g_clear_pointer (&discharge->admission, bb_admission_free);
+  g_free (discharge->ward_stays);
+  g_free (discharge);
+}

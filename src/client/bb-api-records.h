@@ -64,6 +64,22 @@ typedef struct
   JsonObject *result;    /* the server's whole result object, may be NULL */
 } BbRetrainStatus;
 
+/* A ward a finished admission lay in, from..to (GET .../discharges). */
+typedef struct
+{
+  gint64 ward_id;
+  gint64 from;
+  gint64 to;
+} BbWardStay;
+
+/* A finished admission with the wards it lay in, oldest first. */
+typedef struct
+{
+  BbAdmission *admission;
+  BbWardStay  *ward_stays;
+  guint        n_ward_stays;
+} BbDischarge;
+
 /* What a successful login gives. */
 typedef struct
 {
@@ -77,11 +93,13 @@ void bb_ward_forecast_entry_free (BbWardForecastEntry *entry);
 void bb_model_info_free          (BbModelInfo         *info);
 void bb_retrain_status_free      (BbRetrainStatus     *status);
 void bb_login_free               (BbLogin             *login);
+void bb_discharge_free           (BbDischarge         *discharge);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbOccupancySeries, bb_occupancy_series_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbWardForecastEntry, bb_ward_forecast_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbModelInfo, bb_model_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbRetrainStatus, bb_retrain_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbLogin, bb_login_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BbDischarge, bb_discharge_free)
 
 G_END_DECLS

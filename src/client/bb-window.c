@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "bb-booking-page.h"
+#include "bb-forecast-page.h"
 
 #include "bb-availability-page.h"
 #include "bb-ward-board-page.h"
@@ -27,6 +28,7 @@ static const struct
   { "availability", bb_availability_page_get_type },
   { "ward", bb_ward_board_page_get_type },
   { "booking", bb_booking_page_get_type },
+  { "forecast", bb_forecast_page_get_type },
   { NULL, NULL }
 };
 
