@@ -643,7 +643,7 @@ bb_forecast_page_get_property (GObject    *object,
       g_value_set_string (value, _("Forecast"));
       break;
     case BB_PAGE_PROP_ICON_NAME:
-      g_value_set_string (value, "utilities-system-monitor-symbolic");
+      g_value_set_string (value, "x-office-presentation-symbolic");
       break;
     case BB_PAGE_PROP_MIN_ROLE:
       g_value_set_enum (value, BB_ROLE_ADMIN);

@@ -199,20 +199,20 @@ draw_summary_page (cairo_t                *cr,
   cairo_set_source_rgb (cr, 0, 0, 0);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
   cairo_set_font_size (cr, 20);
-  cairo_move_to (cr, MARGIN, y);
-  /* TRANSLATORS: the PDF report's title; %s is a hospital */
   {
+    /* TRANSLATORS: the PDF report's title; %s is a hospital */
     g_autofree char *title = g_strdup_printf (_("Bed forecast: %s"),
                                               report->hospital_name != NULL ? report->hospital_name : "");
 
-    cairo_show_text (cr, title);
+    y = show_wrapped (cr, title, MARGIN, y, PAGE_WIDTH - 2 * MARGIN, 24);
   }
-  y += 22;
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 10);
   /* TRANSLATORS: %s is a date and time */
-  subtitle = g_strdup_printf (_("Occupancy of the last 30 days and the 14-day forecast (median, 10–90%% band); "
-                                "alarm lines at 85%% and 92%% of the beds. Made %s."), when);
+  subtitle = g_strdup_printf (_("Occupied beds over the last 30 days (black) and the 14-day forecast: median "
+                                "(blue line) and 10–90%% band (blue area); dashed alarm lines at 85%% (orange) "
+                                "and 92%% (red) of the beds. The forecast counts the patients in each ward now "
+                                "and the bookings, not later arrivals. Made %s."), when);
   y = show_wrapped (cr, subtitle, MARGIN, y, PAGE_WIDTH - 2 * MARGIN, 14) + 18;
 
   y = draw_section (cr, _("Wards crossing the alarm lines"), report->alarm_lines,
