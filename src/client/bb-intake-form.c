@@ -179,6 +179,15 @@ on_spin_value_changed_cb (GtkSpinButton *spin,
   emit_changed (field->form);
 }
 
+/* A card's limit as people write it: no "1e+06". */
+static char *
+format_limit (double value)
+{
+  if (value == floor (value) && fabs (value) < 1e12)
+    return g_strdup_printf ("%.0f", value);
+  return g_strdup_printf ("%g", value);
+}
+
 static GtkWidget *
 make_numeric_row (Field              *field,
                   const BbLosFeature *feature,
@@ -217,8 +226,13 @@ make_numeric_row (Field              *field,
   if (feature->transform == BB_LOS_TRANSFORM_TIME_OF_DAY)
     subtitle = g_strdup (_("hours since midnight, 0–24"));
   else if (feature->unit != NULL && !isnan (feature->min) && !isnan (feature->max))
-    /* Translators: a unit and a range, e.g. "years, 0–120". */
-    subtitle = g_strdup_printf (_("%s, %g–%g"), feature->unit, feature->min, feature->max);
+    {
+      g_autofree char *low = format_limit (feature->min);
+      g_autofree char *high = format_limit (feature->max);
+
+      /* Translators: a unit and a range, e.g. "years, 0 to 120". */
+      subtitle = g_strdup_printf (_("%s, %s to %s"), feature->unit, low, high);
+    }
   else if (feature->unit != NULL)
     subtitle = g_strdup (feature->unit);
   if (subtitle != NULL)

@@ -176,6 +176,35 @@ page_child (Fixture    *f,
   return child;
 }
 
+/* With BB_BOOKING_SCREENSHOT set, keeps a picture of the page (docs). */
+static void
+save_screenshot (Fixture *f)
+{
+  GtkWidget *widget = GTK_WIDGET (f->window);
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int w, h;
+
+  if (g_getenv ("BB_BOOKING_SCREENSHOT") == NULL)
+    return;
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  w = gtk_widget_get_width (widget);
+  h = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, g_getenv ("BB_BOOKING_SCREENSHOT")));
+}
+
 /* A click as a person would give it: only on a button they can press. */
 static void
 click (Fixture    *f,
@@ -274,26 +303,6 @@ test_form_follows_the_card_and_the_forecast_fills_the_verdict (Fixture       *f,
   g_assert_true (wait_until (stay_shown, f, 30));
   g_assert_cmpfloat (bb_booking_page_get_forecast (f->page)->start_hours, ==, 0);
 
-  if (g_getenv ("BB_BOOKING_SCREENSHOT") != NULL)
-    {
-      GtkWidget *widget = GTK_WIDGET (f->window);
-      int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
-      g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-      g_autoptr(GskRenderNode) node = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-
-      for (guint i = 0; i < 50; i++)
-        {
-          g_main_context_iteration (NULL, FALSE);
-          g_usleep (10000);
-        }
-      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), w, h);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
-                                             &GRAPHENE_RECT_INIT (0, 0, w, h));
-      g_assert_true (gdk_texture_save_to_png (texture, g_getenv ("BB_BOOKING_SCREENSHOT")));
-    }
 }
 
 static gboolean
@@ -404,7 +413,11 @@ test_a_409_keeps_the_form (Fixture       *f,
   gint64 ward_id;
   guint taken = 0;
 
+  /* The coronary care unit: its free beds can all be taken. */
+  g_assert_true (bb_booking_page_select_ward (f->page, 1, 2));
+  g_assert_cmpint (bb_booking_page_get_ward_id (f->page), ==, 2);
   fill_intake (f, "MRN-409");
+  g_assert_cmpint (bb_booking_page_get_forecast (f->page)->capacity, ==, 12);
   before = bb_intake_form_get_features (bb_booking_page_get_intake_form (f->page));
   ward_id = bb_booking_page_get_ward_id (f->page);
 
@@ -436,6 +449,7 @@ test_a_409_keeps_the_form (Fixture       *f,
   g_assert_false (bb_booking_page_get_forecast (f->page)->free_now);
   g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, !=, BB_BOOKING_VERDICT_FREE_NOW);
   assert_form_kept (f, before);
+  save_screenshot (f);
 
   /* The server goes away: the booking fails with the reason, the form stays. */
   g_assert_true (wait_until (page_settled, f, 30));
