@@ -126,6 +126,8 @@ show_features (BbBedDetails *self,
       g_autofree char *value = feature_value_text (json_object_get_member (features, l->data));
       GtkWidget *row = adw_action_row_new ();
 
+      /* Values are free text (diagnoses): never markup. */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), l->data);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
       gtk_widget_add_css_class (row, "property");

@@ -16,6 +16,7 @@
 
 #include "bb-availability-page.h"
 #include "bb-ward-board-page.h"
+#include "bb-enquiries-page.h"
 
 /* The pages, in the order of the view switcher. One line per page:
  *   { "name", bb_name_page_get_type },
@@ -29,6 +30,7 @@ static const struct
   { "ward", bb_ward_board_page_get_type },
   { "booking", bb_booking_page_get_type },
   { "forecast", bb_forecast_page_get_type },
+  { "enquiries", bb_enquiries_page_get_type },
   { NULL, NULL }
 };
 

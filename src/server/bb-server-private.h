@@ -190,9 +190,11 @@ gboolean  _bb_server_is_future  (BbServer *self,
 /* ---- Group commit (bb-durability-barrier.h) ----
  * The router pauses the answer of any request whose handler committed and
  * releases it once the commit is on disk. A route that answers later from a
- * callback pauses the message itself and, after its last write and once
+ * callback pauses the message with _bb_server_pause_message (which notes
+ * a client that goes away meanwhile) and, after its last write and once
  * the answer is set, calls this: it unpauses once everything committed
  * so far is on disk. */
+void      _bb_server_pause_message        (SoupServerMessage *msg);
 void      _bb_server_unpause_when_durable (BbServer          *self,
                                            SoupServerMessage *msg);
 BbDurabilityBarrier *_bb_server_get_durability_barrier (BbServer *self);

@@ -877,7 +877,7 @@ dispatch (BbServer          *self,
   if (bb_durability_barrier_get_commits (self->barrier) != commits &&
       soup_server_message_get_status (msg) != 0)
     {
-      soup_server_message_pause (msg);
+      _bb_server_pause_message (msg);
       _bb_server_unpause_when_durable (self, msg);
     }
 
@@ -887,21 +887,29 @@ dispatch (BbServer          *self,
 
 /* ---- Group commit ---- */
 
+static void
+on_paused_message_disconnected_cb (SoupServerMessage *msg,
+                                   gpointer           user_data)
+{
+  g_object_set_data (G_OBJECT (msg), "bb-disconnected", GINT_TO_POINTER (TRUE));
+}
+
+void
+_bb_server_pause_message (SoupServerMessage *msg)
+{
+  /* Unpausing a message whose client went away is not ours to do. */
+  if (g_object_get_data (G_OBJECT (msg), "bb-watched") == NULL)
+    {
+      g_object_set_data (G_OBJECT (msg), "bb-watched", GINT_TO_POINTER (TRUE));
+      g_signal_connect (msg, "disconnected", G_CALLBACK (on_paused_message_disconnected_cb), NULL);
+    }
+  soup_server_message_pause (msg);
+}
+
 typedef struct
 {
   SoupServerMessage *msg;
-  gulong             disconnected_id;
-  gboolean           gone;   /* the client went away while we waited */
 } DurableWait;
-
-static void
-on_waiting_message_disconnected_cb (SoupServerMessage *msg,
-                                    gpointer           user_data)
-{
-  DurableWait *wait = user_data;
-
-  wait->gone = TRUE;
-}
 
 static void
 on_durable_cb (GObject      *source,
@@ -920,8 +928,7 @@ on_durable_cb (GObject      *source,
       _bb_message_set_error (wait->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                              "the change could not be written to disk");
     }
-  g_signal_handler_disconnect (wait->msg, wait->disconnected_id);
-  if (!wait->gone)
+  if (g_object_get_data (G_OBJECT (wait->msg), "bb-disconnected") == NULL)
     soup_server_message_unpause (wait->msg);
   g_object_unref (wait->msg);
   g_free (wait);
@@ -934,8 +941,6 @@ _bb_server_unpause_when_durable (BbServer          *self,
   DurableWait *wait = g_new0 (DurableWait, 1);
 
   wait->msg = g_object_ref (msg);
-  wait->disconnected_id = g_signal_connect (msg, "disconnected",
-                                            G_CALLBACK (on_waiting_message_disconnected_cb), wait);
   bb_durability_barrier_wait_async (self->barrier, bb_durability_barrier_get_commits (self->barrier),
                                     NULL, on_durable_cb, wait);
 }

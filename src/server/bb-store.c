@@ -1711,6 +1711,56 @@ hash_password (const char  *password,
   return TRUE;
 }
 
+char *
+bb_store_hash_password (const char  *password,
+                        GError     **error)
+{
+  char hash[crypto_pwhash_STRBYTES];
+  char *result;
+
+  g_return_val_if_fail (password != NULL, NULL);
+
+  if (!hash_password (password, hash, error))
+    return NULL;
+  result = g_strdup (hash);
+  sodium_memzero (hash, sizeof hash);
+  return result;
+}
+
+/* A hash of a random password, made once with the same limits as real
+ * ones, so checking a password for an unknown e-mail costs what checking a
+ * known one does. */
+static gpointer
+make_dummy_hash (gpointer data)
+{
+  guchar raw[16];
+  g_autofree char *random_password = NULL;
+  char *hash;
+
+  randombytes_buf (raw, sizeof raw);
+  random_password = g_base64_encode (raw, sizeof raw);
+  hash = bb_store_hash_password (random_password, NULL);
+  return hash != NULL ? hash : g_strdup ("");
+}
+
+gboolean
+bb_store_verify_password (const char *password_hash,
+                          const char *password)
+{
+  static GOnce dummy_once = G_ONCE_INIT;
+  const char *dummy;
+
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (password_hash != NULL && *password_hash != '\0')
+    return crypto_pwhash_str_verify (password_hash, password, strlen (password)) == 0;
+
+  dummy = g_once (&dummy_once, make_dummy_hash, NULL);
+  if (*dummy != '\0' && crypto_pwhash_str_verify (dummy, password, strlen (password)) == 0)
+    g_debug ("a password matched the dummy hash; still refused");
+  return FALSE;
+}
+
 static gboolean
 check_email (const char  *email,
              GError     **error)
@@ -1740,11 +1790,8 @@ bb_store_create_user (BbStore     *self,
                       const char  *password,
                       GError     **error)
 {
-  char hash[crypto_pwhash_STRBYTES];
-  g_autoptr(BbUser) user = NULL;
-  g_autoptr(JsonNode) after = NULL;
-  gint64 id = 0;
-  gboolean ok;
+  g_autofree char *hash = NULL;
+  gint64 id;
 
   g_return_val_if_fail (BB_IS_STORE (self), 0);
 
@@ -1759,8 +1806,39 @@ bb_store_create_user (BbStore     *self,
     }
 
   /* Hash outside the write lock: it takes tens of milliseconds on purpose. */
-  if (!hash_password (password, hash, error))
+  hash = bb_store_hash_password (password, error);
+  if (hash == NULL)
     return 0;
+  id = bb_store_create_user_with_hash (self, actor_id, email, name, role, hash, error);
+  sodium_memzero (hash, strlen (hash));
+  return id;
+}
+
+gint64
+bb_store_create_user_with_hash (BbStore     *self,
+                                gint64       actor_id,
+                                const char  *email,
+                                const char  *name,
+                                BbRole       role,
+                                const char  *password_hash,
+                                GError     **error)
+{
+  g_autoptr(BbUser) user = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (BB_IS_STORE (self), 0);
+
+  if (!check_email (email, error) ||
+      !check_text ("name", name, FALSE, MAX_SHORT_TEXT, error) ||
+      !check_text ("password_hash", password_hash, TRUE, crypto_pwhash_STRBYTES, error))
+    return 0;
+  if (role != BB_ROLE_FAMILY && role != BB_ROLE_STAFF && role != BB_ROLE_ADMIN)
+    {
+      g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_INVALID, "role: must be family, staff or admin");
+      return 0;
+    }
 
   if (!begin (self, error))
     return 0;
@@ -1777,7 +1855,7 @@ bb_store_create_user (BbStore     *self,
         bind_text (st, 1, email);
         bind_text (st, 2, name ? name : "");
         bind_text (st, 3, bb_role_to_string (role));
-        bind_text (st, 4, hash);
+        bind_text (st, 4, password_hash);
         sqlite3_bind_int64 (st, 5, bb_store_now (self));
         if (sqlite3_step (st) != SQLITE_DONE)
           {
@@ -1794,8 +1872,6 @@ bb_store_create_user (BbStore     *self,
           }
       }
   }
-
-  sodium_memzero (hash, sizeof hash);
 
   ok = ok && (user = load_user (self, id, error)) != NULL;
   if (ok)
@@ -1927,6 +2003,39 @@ new_token (void)
   return token;
 }
 
+gboolean
+bb_store_find_login (BbStore     *self,
+                     const char  *email,
+                     BbUser     **out_user,
+                     char       **out_password_hash,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) st = NULL;
+  int rc;
+
+  g_return_val_if_fail (BB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out_user != NULL && out_password_hash != NULL, FALSE);
+
+  *out_user = NULL;
+  *out_password_hash = NULL;
+  if (email == NULL || email[0] == '\0')
+    return TRUE;
+
+  st = prepare (self, "SELECT id, email, name, role, created_at, password_hash FROM users WHERE email = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  bind_text (st, 1, email);
+  rc = step (self, st, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    {
+      *out_user = row_to_user (st);
+      *out_password_hash = col_text (st, 5);
+    }
+  return TRUE;
+}
+
 char *
 bb_store_login (BbStore     *self,
                 const char  *email,
@@ -1938,10 +2047,7 @@ bb_store_login (BbStore     *self,
 {
   g_autoptr(BbUser) user = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *digest = NULL;
-  gint64 now, expires_at;
-  gboolean ok;
+  char *token;
 
   g_return_val_if_fail (BB_IS_STORE (self), NULL);
 
@@ -1950,31 +2056,34 @@ bb_store_login (BbStore     *self,
       g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_AUTH, "wrong e-mail or password");
       return NULL;
     }
-
-  {
-    g_autoptr(sqlite3_stmt) st = NULL;
-    int rc;
-
-    st = prepare (self, "SELECT id, email, name, role, created_at, password_hash FROM users WHERE email = ?1", error);
-    if (st == NULL)
-      return NULL;
-    bind_text (st, 1, email);
-    rc = step (self, st, error);
-    if (rc < 0)
-      return NULL;
-    if (rc == SQLITE_ROW)
-      {
-        user = row_to_user (st);
-        hash = col_text (st, 5);
-      }
-  }
-
-  if (user == NULL || hash == NULL ||
-      crypto_pwhash_str_verify (hash, password, strlen (password)) != 0)
+  if (!bb_store_find_login (self, email, &user, &hash, error))
+    return NULL;
+  /* An unknown e-mail is checked against a dummy hash: same time, same error. */
+  if (!bb_store_verify_password (user != NULL ? hash : NULL, password) || user == NULL)
     {
       g_set_error (error, BB_STORE_ERROR, BB_STORE_ERROR_AUTH, "wrong e-mail or password");
       return NULL;
     }
+
+  token = bb_store_create_session (self, user->id, ttl_seconds, out_expires_at, error);
+  if (token != NULL && out_user != NULL)
+    *out_user = g_steal_pointer (&user);
+  return token;
+}
+
+char *
+bb_store_create_session (BbStore     *self,
+                         gint64       user_id,
+                         gint64       ttl_seconds,
+                         gint64      *out_expires_at,
+                         GError     **error)
+{
+  g_autofree char *token = NULL;
+  g_autofree char *digest = NULL;
+  gint64 now, expires_at;
+  gboolean ok;
+
+  g_return_val_if_fail (BB_IS_STORE (self), NULL);
 
   if (ttl_seconds <= 0)
     ttl_seconds = DEFAULT_SESSION_TTL;
@@ -2007,7 +2116,7 @@ bb_store_login (BbStore     *self,
       if (ok)
         {
           bind_text (st, 1, digest);
-          sqlite3_bind_int64 (st, 2, user->id);
+          sqlite3_bind_int64 (st, 2, user_id);
           sqlite3_bind_int64 (st, 3, now);
           sqlite3_bind_int64 (st, 4, expires_at);
           ok = step_done (self, st, error);
@@ -2017,8 +2126,6 @@ bb_store_login (BbStore     *self,
   if (!finish (self, ok, error))
     return NULL;
 
-  if (out_user)
-    *out_user = g_steal_pointer (&user);
   if (out_expires_at)
     *out_expires_at = expires_at;
 

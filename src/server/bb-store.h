@@ -124,6 +124,25 @@ gint64       bb_store_create_user        (BbStore     *self,
                                           BbRole       role,
                                           const char  *password,
                                           GError     **error);
+/* The same with a hash from bb_store_hash_password, so the hashing can run
+ * in a worker thread and only the insert on the store's thread. */
+gint64       bb_store_create_user_with_hash (BbStore     *self,
+                                          gint64       actor_id,
+                                          const char  *email,
+                                          const char  *name,
+                                          BbRole       role,
+                                          const char  *password_hash,
+                                          GError     **error);
+/* Argon2id of password (tens of ms on purpose). Needs no store: safe in any
+ * thread. */
+char        *bb_store_hash_password      (const char  *password,
+                                          GError     **error);
+/* Whether password matches password_hash. password_hash NULL (an unknown
+ * e-mail) checks against a dummy hash of the same cost and returns FALSE,
+ * so the answer's timing does not say whether the e-mail exists. Safe in
+ * any thread. */
+gboolean     bb_store_verify_password    (const char  *password_hash,
+                                          const char  *password);
 GPtrArray   *bb_store_list_users         (BbStore     *self,
                                           GError     **error);
 BbUser      *bb_store_get_user           (BbStore     *self,
@@ -138,6 +157,20 @@ gboolean     bb_store_set_user_role      (BbStore     *self,
  * fills the user and the expiry. Wrong e-mail or password: BB_STORE_ERROR_AUTH.
  * ttl_seconds 0: 12 hours. Session expiry is wall-clock time, not
  * bb_store_now (which the demo simulation runs faster). */
+/* Login in three steps, so the slow middle one can leave the main loop:
+ * find the user and the stored hash (both NULL for an unknown e-mail; FALSE
+ * only on a database error), bb_store_verify_password, then a session for
+ * the user (returns its token, as bb_store_login). */
+gboolean     bb_store_find_login         (BbStore     *self,
+                                          const char  *email,
+                                          BbUser     **out_user,
+                                          char       **out_password_hash,
+                                          GError     **error);
+char        *bb_store_create_session     (BbStore     *self,
+                                          gint64       user_id,
+                                          gint64       ttl_seconds,
+                                          gint64      *out_expires_at,
+                                          GError     **error);
 char        *bb_store_login              (BbStore     *self,
                                           const char  *email,
                                           const char  *password,
