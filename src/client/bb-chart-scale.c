@@ -374,6 +374,44 @@ bb_chart_nearest_index (const double *xs,
   return (x - xs[lo - 1] <= xs[lo] - x) ? lo - 1 : lo;
 }
 
+/* How many segments of the polyline (xs ascending) pass through the box
+ * [x0, x1] x [y0, y1]: used to put a label where no line runs under it.
+ * Segments are judged by their bounding boxes, which for the short segments
+ * of a chart is close enough and errs on the side of "crossing". */
+gsize
+bb_chart_count_crossings (const double *xs,
+                          const double *ys,
+                          gsize         n,
+                          double        x0,
+                          double        y0,
+                          double        x1,
+                          double        y1)
+{
+  gsize first, count = 0;
+
+  g_return_val_if_fail (n == 0 || (xs != NULL && ys != NULL), 0);
+
+  if (n == 0 || x1 < x0 || y1 < y0)
+    return 0;
+  if (n == 1)
+    return (xs[0] >= x0 && xs[0] <= x1 && ys[0] >= y0 && ys[0] <= y1) ? 1 : 0;
+
+  /* The segment that reaches x0 starts at the last point left of it (or at
+   * it: a segment ending exactly at x0 touches the box). */
+  first = bb_chart_nearest_index (xs, n, x0);
+  if (first > 0 && xs[first] >= x0)
+    first--;
+  for (gsize i = first; i + 1 < n && xs[i] <= x1; i++)
+    {
+      double sx0 = xs[i], sx1 = xs[i + 1];
+      double sy0 = MIN (ys[i], ys[i + 1]), sy1 = MAX (ys[i], ys[i + 1]);
+
+      if (sx1 >= x0 && sx0 <= x1 && sy1 >= y0 && sy0 <= y1)
+        count++;
+    }
+  return count;
+}
+
 /* The closed outline of a band between lows and highs: along the highs left
  * to right, back along the lows right to left. out_xy holds 4 * n doubles
  * (x, y pairs). */

@@ -62,6 +62,14 @@ gsize           bb_chart_nearest_index           (const double       *xs,
                                                   gsize               n_xs,
                                                   double              x);
 
+gsize           bb_chart_count_crossings         (const double       *xs,
+                                                  const double       *ys,
+                                                  gsize               n,
+                                                  double              x0,
+                                                  double              y0,
+                                                  double              x1,
+                                                  double              y1);
+
 void            bb_chart_band_polygon            (const double       *xs,
                                                   const double       *lows,
                                                   const double       *highs,

@@ -44,6 +44,7 @@ struct _BbFanChart
   gsize               n_median;
   double             *band;           /* 4 * n_forecast: the band's outline */
   double              alarm_y[2];
+  double              alarm_label_x[2];
   double              now_x;
   PangoLayout        *alarm_layouts[2];
   PangoLayout        *now_layout;
@@ -194,6 +195,42 @@ update_geometry (BbFanChart *self,
   self->now_x = bb_chart_scale_map (&self->axes.x, (double) self->now);
   if (self->now_x >= plot->origin.x && self->now_x <= plot->origin.x + plot->size.width)
     self->now_layout = bb_chart_style_label (widget, C_("chart marker", "Now"));
+
+  /* The lower alarm's label sits under its line and the upper one's above,
+   * so the two never collide however close the lines are; along the line,
+   * each goes where the history and the median cross it least: often the
+   * history hovers near the alarm lines and the forecast falls away. */
+  for (guint i = 0; i < G_N_ELEMENTS (alarm_fractions); i++)
+    {
+      double candidates[4];
+      gsize best = G_MAXSIZE;
+      double y0;
+      int w, h;
+
+      pango_layout_get_pixel_size (self->alarm_layouts[i], &w, &h);
+      y0 = i == 0 ? self->alarm_y[i] + 2 : self->alarm_y[i] - h - 1;
+      candidates[0] = plot->origin.x + 4;
+      candidates[1] = MIN (self->now_x + 6, plot->origin.x + plot->size.width - w - 6);
+      candidates[2] = plot->origin.x + plot->size.width - w - 6;
+      candidates[3] = plot->origin.x + (plot->size.width - w) / 2;
+      for (guint c = 0; c < G_N_ELEMENTS (candidates); c++)
+        {
+          double x0 = candidates[c] - 2, x1 = candidates[c] + w + 2;
+          gsize crossings;
+
+          if (x0 < plot->origin.x)
+            continue;
+          crossings = bb_chart_count_crossings (self->history_xs, self->history_ys, self->n_history,
+                                                x0, y0, x1, y0 + h)
+                      + bb_chart_count_crossings (self->median_xs, self->median_ys, self->n_median,
+                                                  x0, y0, x1, y0 + h);
+          if (crossings < best)
+            {
+              best = crossings;
+              self->alarm_label_x[i] = candidates[c];
+            }
+        }
+    }
 }
 
 static void
@@ -369,8 +406,7 @@ bb_fan_chart_snapshot (GtkWidget   *widget,
   stroke_line (cr, self->median_xs, self->median_ys, self->n_median);
   cairo_destroy (cr);
 
-  /* The lower alarm's label sits under its line and the upper one's above,
-   * so the two never collide however close the lines are. */
+  /* Alarm labels where update_geometry() found room. */
   bb_chart_style_lookup (widget, "bb_chart_label_backdrop", &backdrop);
   for (guint i = 0; i < G_N_ELEMENTS (alarm_fractions); i++)
     {
@@ -380,9 +416,9 @@ bb_fan_chart_snapshot (GtkWidget   *widget,
       pango_layout_get_pixel_size (self->alarm_layouts[i], &w, &h);
       y = round (i == 0 ? self->alarm_y[i] + 2 : self->alarm_y[i] - h - 1);
       gtk_snapshot_append_color (snapshot, &backdrop,
-                                 &GRAPHENE_RECT_INIT (plot->origin.x + 2, y, w + 4, h));
+                                 &GRAPHENE_RECT_INIT (round (self->alarm_label_x[i]) - 2, y, w + 4, h));
       bb_chart_style_lookup (widget, alarm_colors[i], &color);
-      bb_chart_style_append_layout (snapshot, self->alarm_layouts[i], plot->origin.x + 4, y, &color);
+      bb_chart_style_append_layout (snapshot, self->alarm_layouts[i], self->alarm_label_x[i], y, &color);
     }
 
   if (self->now_layout != NULL)

@@ -29,6 +29,7 @@ struct _BbProbabilityChart
   double             *xs;
   double             *ys;
   double              threshold_y;
+  double              threshold_label_x;
   gsize               first_above;    /* G_MAXSIZE: never reaches the threshold */
   PangoLayout        *threshold_layout;
   PangoLayout        *empty_layout;
@@ -85,6 +86,32 @@ update_geometry (BbProbabilityChart *self,
   /* TRANSLATORS: label of the threshold line on the free-bed probability chart */
   label = g_strdup_printf (_("%.0f%% likely"), 100.0 * BB_PROBABILITY_CHART_THRESHOLD);
   self->threshold_layout = bb_chart_style_label (GTK_WIDGET (self), label);
+
+  /* The label sits above its line at the left, the middle or the right,
+   * wherever the curve crosses it least. */
+  {
+    const graphene_rect_t *plot = &self->axes.plot;
+    gsize best = G_MAXSIZE;
+    double candidates[3];
+    int w, h;
+
+    pango_layout_get_pixel_size (self->threshold_layout, &w, &h);
+    candidates[0] = plot->origin.x + 4;
+    candidates[1] = plot->origin.x + (plot->size.width - w) / 2;
+    candidates[2] = plot->origin.x + plot->size.width - w - 6;
+    for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+      {
+        gsize crossings = bb_chart_count_crossings (self->xs, self->ys, self->n_points,
+                                                    candidates[i] - 2, self->threshold_y - h - 1,
+                                                    candidates[i] + w + 2, self->threshold_y - 1);
+
+        if (crossings < best)
+          {
+            best = crossings;
+            self->threshold_label_x = candidates[i];
+          }
+      }
+  }
 }
 
 static void
@@ -223,14 +250,14 @@ bb_probability_chart_snapshot (GtkWidget   *widget,
   cairo_stroke (cr);
   cairo_destroy (cr);
 
-  /* The threshold's label sits above its line at the left, where the curve
-   * usually is still low. */
+  /* The threshold's label, above its line where the curve leaves room. */
   bb_chart_style_lookup (widget, "bb_chart_label_backdrop", &backdrop);
   bb_chart_style_lookup (widget, "bb_chart_threshold", &color);
   pango_layout_get_pixel_size (self->threshold_layout, &w, &h);
   y = round (self->threshold_y - h - 1);
-  gtk_snapshot_append_color (snapshot, &backdrop, &GRAPHENE_RECT_INIT (plot->origin.x + 2, y, w + 4, h));
-  bb_chart_style_append_layout (snapshot, self->threshold_layout, plot->origin.x + 4, y, &color);
+  gtk_snapshot_append_color (snapshot, &backdrop,
+                             &GRAPHENE_RECT_INIT (round (self->threshold_label_x) - 2, y, w + 4, h));
+  bb_chart_style_append_layout (snapshot, self->threshold_layout, self->threshold_label_x, y, &color);
 
   if (self->first_above != G_MAXSIZE)
     bb_chart_style_append_vline (snapshot, widget, self->xs[self->first_above],

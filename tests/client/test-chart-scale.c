@@ -222,6 +222,29 @@ test_nearest_index_agrees_with_a_linear_scan (void)
 }
 
 static void
+test_crossings_count_the_segments_through_a_box (void)
+{
+  /* A line that climbs from (0, 100) to (30, 0), then stays flat at 0. */
+  const double xs[] = { 0, 10, 20, 30, 40, 50 };
+  const double ys[] = { 100, 70, 30, 0, 0, 0 };
+
+  /* A label box at y 40..60 over x 0..50: only the segment from 10 to 20
+   * (y 70 down to 30) passes through it. */
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 0, 40, 50, 60), ==, 1);
+  /* The same box on the right, where the line is flat at 0: nothing. */
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 35, 40, 50, 60), ==, 0);
+  /* A box on the flat part: the segments 30-40 and 40-50, and 20-30 when
+   * the box reaches back to its end at x 30. */
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 30, -5, 45, 5), ==, 3);
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 31, -5, 45, 5), ==, 2);
+  /* A box between two samples still sees the segment joining them. */
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 12, 40, 18, 60), ==, 1);
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 0, 0, 0, 100, 100), ==, 0);
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 1, -1, 99, 1, 101), ==, 1);
+  g_assert_cmpuint (bb_chart_count_crossings (xs, ys, 6, 60, 0, 70, 100), ==, 0);
+}
+
+static void
 test_band_polygon_goes_along_the_highs_and_back_along_the_lows (void)
 {
   const double xs[] = { 0, 10, 20 };
@@ -400,6 +423,8 @@ main (int   argc,
                    test_nearest_index_finds_the_closest_x);
   g_test_add_func ("/client/chart-scale/nearest-index-agrees-with-a-linear-scan",
                    test_nearest_index_agrees_with_a_linear_scan);
+  g_test_add_func ("/client/chart-scale/crossings-count-the-segments-through-a-box",
+                   test_crossings_count_the_segments_through_a_box);
   g_test_add_func ("/client/chart-scale/band-polygon-goes-along-the-highs-and-back-along-the-lows",
                    test_band_polygon_goes_along_the_highs_and_back_along_the_lows);
   g_test_add_func ("/client/chart-scale/snapping-puts-thin-lines-on-device-pixels",
