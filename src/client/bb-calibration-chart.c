@@ -42,6 +42,10 @@ struct _BbCalibrationChart
   PangoLayout        *x_title;
   PangoLayout        *y_title;
   PangoLayout        *empty_layout;
+
+  /* The stay under the pointer, G_MAXSIZE when none. */
+  gsize               hover_index;
+  PangoLayout        *hover_layout;
 };
 
 G_DEFINE_FINAL_TYPE (BbCalibrationChart, bb_calibration_chart, GTK_TYPE_WIDGET)
@@ -90,25 +94,43 @@ scale_days (const BbCalibrationChart *self,
 }
 
 static void
+clear_hover (BbCalibrationChart *self)
+{
+  self->hover_index = G_MAXSIZE;
+  g_clear_object (&self->hover_layout);
+}
+
+static void
 update_description (BbCalibrationChart *self)
 {
   BbCalibrationSummary s;
 
   g_clear_pointer (&self->description, g_free);
   if (!bb_calibration_summarize (self->points, self->n_points, &s))
-    /* TRANSLATORS: %s is a model, e.g. icu-los */
-    self->description = g_strdup_printf (_("Predicted against actual stays of %s: no recent discharges"),
-                                         self->model_name);
+    {
+      if (*self->model_name == '\0')
+        self->description = g_strdup (_("Predicted against actual stays: no recent discharges"));
+      else
+        /* TRANSLATORS: %s is a model, e.g. icu-los */
+        self->description = g_strdup_printf (_("Predicted against actual stays of %s: no recent discharges"),
+                                             self->model_name);
+    }
+  else if (s.bias_days >= 0)
+    /* TRANSLATORS: model, number of stays, mean absolute error in days, percent inside the interval,
+     * mean signed error in days */
+    self->description = g_strdup_printf (_("Predicted against actual stays of %s for %u recent discharges: "
+                                           "the median is off by %.1f days on average, %.0f%% of the stays "
+                                           "fell inside the predicted 80%% interval, and predictions run "
+                                           "%.1f days long on average."),
+                                         self->model_name, s.n, s.mae_days, 100.0 * s.coverage, s.bias_days);
   else
     /* TRANSLATORS: model, number of stays, mean absolute error in days, percent inside the interval,
      * mean signed error in days */
     self->description = g_strdup_printf (_("Predicted against actual stays of %s for %u recent discharges: "
                                            "the median is off by %.1f days on average, %.0f%% of the stays "
                                            "fell inside the predicted 80%% interval, and predictions run "
-                                           "%.1f days %s on average."),
-                                         self->model_name, s.n, s.mae_days, 100.0 * s.coverage,
-                                         fabs (s.bias_days),
-                                         s.bias_days >= 0 ? _("long") : _("short"));
+                                           "%.1f days short on average."),
+                                         self->model_name, s.n, s.mae_days, 100.0 * s.coverage, -s.bias_days);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
                                   -1);
@@ -166,6 +188,60 @@ ensure_layouts (BbCalibrationChart *self)
   self->empty_layout = bb_chart_style_label (widget, _("No recent discharges"));
 }
 
+/* The stay nearest to (x, y) within a few pixels, with its numbers as the
+ * hover label. */
+static gboolean
+hover_at (BbCalibrationChart *self,
+          double              x,
+          double              y)
+{
+  double best = 8.0 * 8.0;
+  gsize found = G_MAXSIZE;
+
+  for (gsize i = 0; self->xs != NULL && i < self->n_points; i++)
+    {
+      double d = (self->xs[i] - x) * (self->xs[i] - x) + (self->ys[i] - y) * (self->ys[i] - y);
+
+      if (d < best)
+        {
+          best = d;
+          found = i;
+        }
+    }
+  if (found == self->hover_index)
+    return found != G_MAXSIZE;
+  clear_hover (self);
+  if (found != G_MAXSIZE)
+    {
+      const BbCalibrationPoint *p = &self->points[found];
+      /* TRANSLATORS: one stay: predicted median, its 80% interval, what it was (days) */
+      g_autofree char *text = g_strdup_printf (_("Predicted %.1f days (80%%: %.1f–%.1f), stayed %.1f"),
+                                               p->predicted, p->p10, p->p90, p->actual);
+
+      self->hover_index = found;
+      self->hover_layout = bb_chart_style_label (GTK_WIDGET (self), text);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return found != G_MAXSIZE;
+}
+
+static void
+on_motion_cb (BbCalibrationChart *self,
+              double              x,
+              double              y)
+{
+  hover_at (self, x, y);
+}
+
+static void
+on_leave_cb (BbCalibrationChart *self)
+{
+  if (self->hover_index == G_MAXSIZE)
+    return;
+  clear_hover (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 bb_calibration_chart_size_allocate (GtkWidget *widget,
                                     int        width,
@@ -173,6 +249,7 @@ bb_calibration_chart_size_allocate (GtkWidget *widget,
                                     int        baseline)
 {
   update_geometry (BB_CALIBRATION_CHART (widget));
+  clear_hover (BB_CALIBRATION_CHART (widget));
 }
 
 static void
@@ -279,6 +356,10 @@ bb_calibration_chart_snapshot (GtkWidget   *widget,
       cairo_fill (cr);
     }
   cairo_destroy (cr);
+
+  if (self->hover_layout != NULL)
+    bb_chart_style_append_hover (snapshot, widget, self->hover_layout,
+                                 self->xs[self->hover_index], self->ys[self->hover_index], &inside);
 }
 
 static void
@@ -287,6 +368,7 @@ bb_calibration_chart_finalize (GObject *object)
   BbCalibrationChart *self = BB_CALIBRATION_CHART (object);
 
   clear_layouts (self);
+  clear_hover (self);
   g_clear_pointer (&self->points, g_free);
   g_clear_pointer (&self->xs, g_free);
   g_clear_pointer (&self->ys, g_free);
@@ -316,9 +398,15 @@ bb_calibration_chart_class_init (BbCalibrationChartClass *klass)
 static void
 bb_calibration_chart_init (BbCalibrationChart *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
   self->model_name = g_strdup ("");
   self->max_days = 10;
+  self->hover_index = G_MAXSIZE;
   update_description (self);
+  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
 }
 
 GtkWidget *
@@ -354,6 +442,7 @@ bb_calibration_chart_set_points (BbCalibrationChart       *self,
       }
   self->max_days = MIN (self->max_days, ticks[G_N_ELEMENTS (ticks) - 1]);
 
+  clear_hover (self);
   update_geometry (self);
   update_description (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -365,6 +454,24 @@ bb_calibration_chart_get_n_points (BbCalibrationChart *self)
   g_return_val_if_fail (BB_IS_CALIBRATION_CHART (self), 0);
 
   return self->n_points;
+}
+
+gboolean
+bb_calibration_chart_hover (BbCalibrationChart *self,
+                            double              x,
+                            double              y)
+{
+  g_return_val_if_fail (BB_IS_CALIBRATION_CHART (self), FALSE);
+
+  return hover_at (self, x, y);
+}
+
+const char *
+bb_calibration_chart_get_hover_text (BbCalibrationChart *self)
+{
+  g_return_val_if_fail (BB_IS_CALIBRATION_CHART (self), NULL);
+
+  return self->hover_layout != NULL ? pango_layout_get_text (self->hover_layout) : NULL;
 }
 
 const char *

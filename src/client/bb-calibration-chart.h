@@ -43,5 +43,11 @@ void        bb_calibration_chart_set_points      (BbCalibrationChart       *self
                                                   gsize                     n_points);
 gsize       bb_calibration_chart_get_n_points    (BbCalibrationChart       *self);
 const char *bb_calibration_chart_get_description (BbCalibrationChart       *self);
+/* Hover at widget coordinates (what the pointer does): TRUE when a stay is
+ * under it; its numbers are then the hover text. */
+gboolean    bb_calibration_chart_hover           (BbCalibrationChart       *self,
+                                                  double                    x,
+                                                  double                    y);
+const char *bb_calibration_chart_get_hover_text  (BbCalibrationChart       *self);
 
 G_END_DECLS

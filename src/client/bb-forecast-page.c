@@ -273,8 +273,10 @@ on_wards_loaded_cb (GObject      *source,
       else
         show_toast (self, error->message);
       self->forecast_loaded = TRUE;
-      /* Nothing more will come: the screenshot may show the error. */
-      if (!bb_model_panel_get_loaded (self->model_panel) && self->wards == NULL)
+      /* The model panel only loads after the forecast: with this error
+       * nothing more will come, so the page is as ready as it gets (and a
+       * screenshot shows the error). */
+      if (!self->ready)
         {
           self->ready = TRUE;
           g_object_notify (G_OBJECT (self), "ready");

@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "bb-calibration-chart.h"
 #include "bb-client-context.h"
 #include "bb-forecast-page.h"
 #include "bb-forecast-report.h"
@@ -348,6 +349,57 @@ test_forecast_page_retrains_with_progress_and_result (Fixture       *f,
   keep_picture (f, "forecast-page-retrained");
 }
 
+static gboolean
+chart_allocated (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 100;
+}
+
+static void
+test_calibration_chart_says_and_shows_the_stays (void)
+{
+  const BbCalibrationPoint points[] = {
+    { 1.0, 0.5, 2.0, 1.0 },
+    { 4.0, 2.0, 8.0, 12.0 },
+    { 0.5, 0.25, 1.0, 0.75 },
+  };
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  BbCalibrationChart *chart = BB_CALIBRATION_CHART (bb_calibration_chart_new ());
+  const char *description;
+  gboolean found = FALSE;
+
+  gtk_window_set_default_size (window, 400, 300);
+  gtk_window_set_child (window, GTK_WIDGET (chart));
+  gtk_window_present (window);
+  g_assert_cmpstr (bb_calibration_chart_get_description (chart), ==,
+                   "Predicted against actual stays: no recent discharges");
+  bb_calibration_chart_set_points (chart, "icu-los", points, G_N_ELEMENTS (points));
+  g_assert_cmpuint (bb_calibration_chart_get_n_points (chart), ==, 3);
+  description = bb_calibration_chart_get_description (chart);
+  /* MAE (0 + 8 + 0.25) / 3 = 2.75; 2 of 3 inside; bias (0 - 8 - 0.25) / 3 = -2.75. */
+  g_assert_cmpstr (description, ==, "Predicted against actual stays of icu-los for 3 recent discharges: the median "
+                                    "is off by 2.8 days on average, 67% of the stays fell inside the predicted 80% "
+                                    "interval, and predictions run 2.8 days short on average.");
+
+  g_assert_true (wait_until (chart_allocated, chart, 10));
+  /* Somewhere over the plot the pointer finds each stay's numbers. */
+  for (int x = 0; x < gtk_widget_get_width (GTK_WIDGET (chart)) && !found; x += 2)
+    for (int y = 0; y < gtk_widget_get_height (GTK_WIDGET (chart)) && !found; y += 2)
+      if (bb_calibration_chart_hover (chart, x, y))
+        {
+          const char *text = bb_calibration_chart_get_hover_text (chart);
+
+          g_assert_nonnull (text);
+          g_assert_true (g_str_has_prefix (text, "Predicted "));
+          g_assert_nonnull (strstr (text, ", stayed "));
+          found = TRUE;
+        }
+  g_assert_true (found);
+  g_assert_false (bb_calibration_chart_hover (chart, -100, -100));
+  g_assert_null (bb_calibration_chart_get_hover_text (chart));
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -359,6 +411,8 @@ main (int   argc,
               fixture_set_up, test_forecast_page_shows_wards_alarms_and_models, fixture_tear_down);
   g_test_add ("/ui/forecast-page/retrains-with-progress-and-result", Fixture, NULL,
               fixture_set_up, test_forecast_page_retrains_with_progress_and_result, fixture_tear_down);
+
+  g_test_add_func ("/ui/calibration-chart/says-and-shows-the-stays", test_calibration_chart_says_and_shows_the_stays);
 
   return g_test_run ();
 }
