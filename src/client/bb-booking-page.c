@@ -281,7 +281,6 @@ on_nearby_hospitals_cb (GObject      *source,
       shown++;
     }
   self->n_alternatives += shown;
-  gtk_widget_set_visible (GTK_WIDGET (self->alternatives_group), self->n_alternatives > 0);
 }
 
 /* Other wards of the kind here, and hospitals near this one with a free
@@ -320,7 +319,8 @@ show_alternatives (BbBookingPage *self)
                                             bb_ward_item_get_id (ward), kind));
       self->n_alternatives++;
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->alternatives_group), self->n_alternatives > 0);
+  /* Shown even when there is none: its placeholder says so. */
+  gtk_widget_set_visible (GTK_WIDGET (self->alternatives_group), TRUE);
 
   bb_api_client_list_hospitals_async (bb_client_context_get_api (self->context), TRUE,
                                       bb_hospital_item_get_latitude (self->hospital),

@@ -387,6 +387,22 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
   g_assert_true (wait_until (page_settled, f, 20));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bb_booking_page_get_intake_form (f->page))));
   g_assert_false (gtk_widget_get_visible (page_child (f, "confirm_button")));
+  g_assert_cmpstr (bb_intake_form_get_patient_ref (bb_booking_page_get_intake_form (f->page)), ==, "");
+
+  /* A booking twelve days ahead holds no bed: the server decides it with
+   * its forecast, which likely has a bed for it by then. */
+  bb_intake_form_set_patient_ref (bb_booking_page_get_intake_form (f->page), "MRN-LATER");
+  bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 12 * 86400);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FREE_AT_START);
+  click (f, "book_button");
+  g_assert_true (wait_until (booking_held, f, 20));
+  booking = bb_booking_page_get_booking (f->page);
+  g_assert_cmpint (booking->id, !=, id);
+  g_assert_cmpint (booking->bed_id, ==, 0);
+  g_assert_cmpint (booking->start, >, g_get_real_time () / G_USEC_PER_SEC + 11 * 86400);
+  click (f, "confirm_button");
+  g_assert_true (wait_until (booking_confirmed, f, 20));
 }
 
 static void
@@ -401,6 +417,14 @@ assert_form_kept (Fixture    *f,
   g_assert_true (json_node_equal (a, b));
   g_assert_cmpstr (bb_intake_form_get_patient_ref (form), ==, "MRN-409");
   g_assert_null (bb_booking_page_get_booking (f->page));
+}
+
+static gboolean
+alternatives_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return bb_booking_page_get_n_alternatives (f->page) > 0;
 }
 
 /* Someone takes the last beds between the forecast and the click: the
@@ -451,6 +475,20 @@ test_a_409_keeps_the_form (Fixture       *f,
   assert_form_kept (f, before);
   save_screenshot (f);
 
+  /* A quarter of an hour ahead the full unit most likely still is: a poor
+   * answer. There is no other coronary care unit in the network: the
+   * alternatives say so. */
+  bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FULL_AT_START);
+  g_assert_true (bb_booking_page_get_forecast (f->page)->poor);
+  g_assert_true (gtk_widget_get_visible (page_child (f, "alternatives_group")));
+  g_assert_cmpuint (bb_booking_page_get_n_alternatives (f->page), ==, 0);
+  assert_form_kept (f, before);
+  bb_booking_page_set_start (f->page, 0);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_false (gtk_widget_get_visible (page_child (f, "alternatives_group")));
+
   /* The server goes away: the booking fails with the reason, the form stays. */
   g_assert_true (wait_until (page_settled, f, 30));
   g_assert_true (gtk_widget_get_sensitive (page_child (f, "book_button")));
@@ -460,6 +498,58 @@ test_a_409_keeps_the_form (Fixture       *f,
   g_assert_true (wait_until (error_shown, f, 30));
   g_assert_nonnull (strstr (bb_booking_page_get_error_text (f->page), "could not be reached"));
   assert_form_kept (f, before);
+}
+
+/* A general ward that is full for the next quarter of an hour: the other
+ * general ward of the hospital and nearby hospitals are offered, and
+ * choosing one moves the form there. */
+static void
+test_a_poor_answer_offers_alternatives (Fixture       *f,
+                                        gconstpointer  data)
+{
+  BbIntakeForm *form = bb_booking_page_get_intake_form (f->page);
+  g_autoptr(JsonObject) features = NULL;
+  GtkListBoxRow *row;
+  gint64 hospital_id;
+
+  g_assert_true (bb_booking_page_select_ward (f->page, 1, 3));
+  g_assert_true (wait_until (page_settled, f, 30));
+  g_assert_cmpstr (bb_los_card_get_name (bb_intake_form_get_card (form)), ==, "ward-los");
+  g_assert_cmpuint (bb_intake_form_get_n_fields (form), ==, 7);
+  g_assert_true (bb_intake_form_set_value (form, "age", "70 or Older"));
+  g_assert_true (bb_intake_form_set_value (form, "Gender", "F"));
+  g_assert_true (wait_until (stay_shown, f, 30));
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(BbTestResponse) response = bb_test_server_request (f->server, "POST", "/api/v1/bookings", f->token,
+                                                                   "{\"hospital\": 1, \"ward\": 3, \"patient_ref\": \"X\"}");
+
+      if (response->status == 409)
+        break;
+      g_assert_cmpuint (response->status, ==, 201);
+    }
+  bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
+  bb_booking_page_check_beds (f->page);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FULL_AT_START);
+  g_assert_true (wait_until (alternatives_shown, f, 20));
+  /* Give the nearby hospitals time to come in too. */
+  g_assert_true (wait_until (page_settled, f, 20));
+  for (guint i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* This hospital's other general ward first. */
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (page_child (f, "alternatives_list")), 0);
+  hospital_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "hospital-id"));
+  g_assert_cmpint (hospital_id, ==, 1);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "General Medicine 4 West");
+  g_signal_emit_by_name (page_child (f, "alternatives_list"), "row-activated", row);
+  g_assert_cmpint (bb_booking_page_get_ward_id (f->page), ==, 4);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  /* The same model: what was entered is still there. */
+  features = bb_intake_form_get_features (form);
+  g_assert_cmpuint (json_object_get_size (features), ==, 2);
 }
 
 int
@@ -476,5 +566,7 @@ main (int   argc,
               fixture_set_up, test_booking_and_confirming_reaches_the_server, fixture_tear_down);
   g_test_add ("/booking-page/a-409-keeps-the-form", Fixture, NULL,
               fixture_set_up, test_a_409_keeps_the_form, fixture_tear_down);
+  g_test_add ("/booking-page/a-poor-answer-offers-alternatives", Fixture, NULL,
+              fixture_set_up, test_a_poor_answer_offers_alternatives, fixture_tear_down);
   return g_test_run ();
 }
