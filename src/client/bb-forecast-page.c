@@ -34,6 +34,8 @@ struct _BbForecastPage
   guint            n_charts;
   gboolean         forecast_loaded;
   gboolean         ready;
+  guint            live_reload;   /* a reload planned after live bed changes */
+  gint64           panel_hospital; /* the hospital the model panel last checked */
 
   /* template */
   GtkDropDown     *hospital_dropdown;
@@ -59,6 +61,8 @@ enum
   PROP_CONTEXT,
   N_PROPS = PROP_CONTEXT + BB_PAGE_N_PROPS,
 };
+
+#define LIVE_RELOAD_SECONDS 60
 
 static void load (BbForecastPage *self);
 
@@ -290,7 +294,13 @@ on_wards_loaded_cb (GObject      *source,
   gtk_stack_set_visible_child_name (self->content_stack, "content");
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_csv_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_pdf_button), TRUE);
-  bb_model_panel_load (self->model_panel, self->hospital_id, self->wards);
+  /* The model check reads a month of discharges: only again for another
+   * hospital or when the user asks, not for every live reload. */
+  if (self->panel_hospital != self->hospital_id)
+    {
+      self->panel_hospital = self->hospital_id;
+      bb_model_panel_load (self->model_panel, self->hospital_id, self->wards);
+    }
   self->forecast_loaded = TRUE;
   update_ready (self);
 }
@@ -522,7 +532,36 @@ ask_where_to_save (BbForecastPage *self,
 static void
 on_refresh_clicked_cb (BbForecastPage *self)
 {
+  self->panel_hospital = 0;
   load (self);
+}
+
+static gboolean
+live_reload_cb (gpointer data)
+{
+  BbForecastPage *self = data;
+
+  self->live_reload = 0;
+  load (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Beds of the hospital shown changed: the forecast moves with them. A
+ * busy hospital changes beds every few seconds, so the page reloads at
+ * most once per LIVE_RELOAD_SECONDS. */
+static void
+on_bed_changed_cb (BbForecastPage *self,
+                   gint64          seq,
+                   gint64          hospital_id,
+                   gint64          ward_id,
+                   gint64          bed_id,
+                   guint           status,
+                   gboolean        reserved,
+                   gint64          at)
+{
+  if (hospital_id != self->hospital_id || self->wards == NULL || self->live_reload != 0)
+    return;
+  self->live_reload = g_timeout_add_seconds (LIVE_RELOAD_SECONDS, live_reload_cb, self);
 }
 
 static void
@@ -564,7 +603,7 @@ on_model_panel_loaded_cb (BbForecastPage *self)
 static void
 bb_forecast_page_refresh (BbPage *page)
 {
-  load (BB_FORECAST_PAGE (page));
+  on_refresh_clicked_cb (BB_FORECAST_PAGE (page));
 }
 
 static void
@@ -580,13 +619,15 @@ bb_forecast_page_constructed (GObject *object)
 {
   BbForecastPage *self = BB_FORECAST_PAGE (object);
   g_autoptr(GListModel) hospitals = NULL;
+  g_autoptr(GObject) live_events = NULL;
   GtkExpression *expression;
 
   G_OBJECT_CLASS (bb_forecast_page_parent_class)->constructed (object);
 
   if (self->context == NULL)
     return;
-  g_object_get (self->context, "hospitals", &hospitals, "session", &self->session, NULL);
+  g_object_get (self->context, "hospitals", &hospitals, "session", &self->session,
+                "live-events", &live_events, NULL);
   expression = gtk_property_expression_new (BB_TYPE_HOSPITAL_ITEM, NULL, "name");
   gtk_drop_down_set_expression (self->hospital_dropdown, expression);
   gtk_expression_unref (expression);
@@ -594,6 +635,7 @@ bb_forecast_page_constructed (GObject *object)
   g_signal_connect_object (self->hospital_dropdown, "notify::selected",
                            G_CALLBACK (on_selected_hospital_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->session, "notify::role", G_CALLBACK (on_role_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (live_events, "bed-changed", G_CALLBACK (on_bed_changed_cb), self, G_CONNECT_SWAPPED);
   bb_model_panel_set_context (self->model_panel, self->context);
   load (self);
 }
@@ -605,6 +647,7 @@ bb_forecast_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->live_reload, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), BB_TYPE_FORECAST_PAGE);
   /* The template's root is not bound to a field, so dispose_template leaves it. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
