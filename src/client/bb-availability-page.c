@@ -31,6 +31,7 @@ struct _BbAvailabilityPage
   GPtrArray          *bound_rows;       /* row widgets bound to an item */
   gboolean            syncing;          /* setting controls from code */
   guint               age_source;
+  guint               kinds_idle;       /* a kind drop-down rebuild is due */
 
   GtkCustomFilter    *filter;
   GtkCustomSorter    *sorter;
@@ -511,6 +512,16 @@ update_kinds (BbAvailabilityPage *self)
   self->syncing = FALSE;
 }
 
+static gboolean
+on_kinds_idle_cb (gpointer user_data)
+{
+  BbAvailabilityPage *self = user_data;
+
+  self->kinds_idle = 0;
+  update_kinds (self);
+  return G_SOURCE_REMOVE;
+}
+
 /* ---- callbacks ---- */
 
 static void
@@ -544,6 +555,12 @@ on_shown_changed_cb (BbAvailabilityPage *self,
                      GListModel         *model)
 {
   update_status (self);
+  /* Nothing left to show (a kind no hospital has): no stale detail either. */
+  if (g_list_model_get_n_items (model) == 0)
+    {
+      bb_hospital_detail_set_hospital (self->detail, NULL);
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+    }
   select_first_if_wide (self);
   update_ready (self);
 }
@@ -688,9 +705,18 @@ on_kind_selected_cb (BbAvailabilityPage *self,
 {
   guint selected = gtk_drop_down_get_selected (dropdown);
 
+  g_autofree char *kind = NULL;
+
   if (self->syncing || selected >= self->kinds->len)
     return;
-  bb_availability_page_set_kind (self, g_ptr_array_index (self->kinds, selected));
+  kind = g_strdup (g_ptr_array_index (self->kinds, selected));
+  /* Replacing the drop-down's model inside its own notification would free
+   * the selection it is still using: rebuild the kinds afterwards. */
+  self->syncing = TRUE;
+  bb_availability_page_set_kind (self, kind);
+  self->syncing = FALSE;
+  if (self->kinds_idle == 0)
+    self->kinds_idle = g_idle_add_full (G_PRIORITY_DEFAULT, on_kinds_idle_cb, self, NULL);
 }
 
 static gboolean
@@ -825,6 +851,7 @@ bb_availability_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_clear_handle_id (&self->age_source, g_source_remove);
+  g_clear_handle_id (&self->kinds_idle, g_source_remove);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BB_TYPE_AVAILABILITY_PAGE);
@@ -1023,13 +1050,17 @@ bb_availability_page_set_kind (BbAvailabilityPage *self,
   g_free (self->kind);
   self->kind = g_strdup (kind);
 
-  if (self->context != NULL)
-    update_kinds (self);
-  self->syncing = TRUE;
-  for (guint i = 0; i < self->kinds->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->kinds, i), self->kind) == 0)
-      gtk_drop_down_set_selected (self->kind_dropdown, i);
-  self->syncing = FALSE;
+  /* From the drop-down itself: it shows the kind already. */
+  if (!self->syncing)
+    {
+      if (self->context != NULL)
+        update_kinds (self);
+      self->syncing = TRUE;
+      for (guint i = 0; i < self->kinds->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (self->kinds, i), self->kind) == 0)
+          gtk_drop_down_set_selected (self->kind_dropdown, i);
+      self->syncing = FALSE;
+    }
 
   if (self->filter != NULL)
     {

@@ -17,6 +17,8 @@
 #include "bb-window.h"
 
 #define AGE_TICK_SECONDS 30
+/* The forecast is relative to now (and the server caches it this long). */
+#define FORECAST_MAX_AGE_SECONDS 300
 
 struct _BbHospitalDetail
 {
@@ -28,6 +30,7 @@ struct _BbHospitalDetail
   GCancellable                  *cancellable;      /* the forecast request */
   GPtrArray                     *forecast;         /* BbWardForecastEntry, or NULL */
   BbHospitalDetailForecastState  forecast_state;
+  gint64                         forecast_time;    /* monotonic µs of the answer */
   GHashTable                    *rows;             /* ward id -> AdwActionRow */
   GHashTable                    *texts;            /* ward id -> forecast sentence */
   guint                          n_wards;
@@ -472,6 +475,7 @@ on_forecast_cb (GObject      *source,
     {
       g_clear_pointer (&self->forecast, g_ptr_array_unref);
       self->forecast = g_steal_pointer (&entries);
+      self->forecast_time = g_get_monotonic_time ();
       set_forecast_state (self, BB_HOSPITAL_DETAIL_FORECAST_LOADED);
     }
   update_forecast_rows (self);
@@ -561,7 +565,12 @@ on_online_cb (BbHospitalDetail *self,
 static gboolean
 on_age_tick_cb (gpointer user_data)
 {
-  update_header (user_data);
+  BbHospitalDetail *self = user_data;
+
+  update_header (self);
+  if (self->forecast_state == BB_HOSPITAL_DETAIL_FORECAST_LOADED &&
+      g_get_monotonic_time () - self->forecast_time > FORECAST_MAX_AGE_SECONDS * G_USEC_PER_SEC)
+    bb_hospital_detail_reload_forecast (self);
   return G_SOURCE_CONTINUE;
 }
 

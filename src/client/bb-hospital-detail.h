@@ -7,6 +7,11 @@
  * live events update in place; the forecast is fetched when the hospital is
  * set and on refresh.
  *
+ * "Send an enquiry" shows the window's "enquiries" page, first setting its
+ * gint64 property "hospital-id" (when it has one) to preselect the hospital;
+ * if the page is hidden for the role, it asks the user to log in and goes
+ * there once they have.
+ *
  * Properties: "context" (construct-only), "hospital" (BbHospitalItem, may be
  * NULL), "forecast-state" (BbHospitalDetailForecastState: where the
  * forecast of the shown hospital is). */

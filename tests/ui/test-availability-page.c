@@ -508,10 +508,23 @@ test_page_filters_by_ward_kind (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   g_assert_cmpstr (bb_hospital_item_get_name (shown_hospital (f, 0)), ==, CHILDRENS);
 
+  /* A kind no hospital has: an explanation instead of a list, no stale detail. */
+  bb_availability_page_set_kind (f->page, "burns");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (f, "list_stack"))), ==, "empty");
+  g_assert_null (bb_hospital_detail_get_hospital (bb_availability_page_get_detail (f->page)));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (f, "detail_stack"))), ==, "none");
+
   gtk_drop_down_set_selected (kinds, 0);
   spin (20);
   g_assert_null (bb_availability_page_get_kind (f->page));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
+  labels = gtk_drop_down_get_model (kinds);
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), !=, "burns");
+  g_assert_cmpuint (gtk_drop_down_get_selected (kinds), ==, 0);
+  /* The wide window shows a hospital again. */
+  g_assert_nonnull (bb_hospital_detail_get_hospital (bb_availability_page_get_detail (f->page)));
 }
 
 static gboolean
