@@ -551,6 +551,9 @@ sync_hospital (BbWardBoardPage *self)
       update_content (self);
       return;
     }
+  /* The board is for staff: nobody else loads a ward (the page is hidden). */
+  if (bb_session_get_role (bb_client_context_get_session (self->context)) < BB_ROLE_STAFF)
+    return;
   if (!self->hospital_restored)
     {
       wanted = settings != NULL ? g_settings_get_int64 (settings, "ward-board-hospital") : 0;
@@ -582,6 +585,15 @@ on_context_loaded_cb (BbWardBoardPage *self,
                       BbClientContext *context)
 {
   sync_hospital (self);
+}
+
+static void
+on_role_changed_cb (BbWardBoardPage *self,
+                    GParamSpec      *pspec,
+                    BbSession       *session)
+{
+  if (self->beds == NULL)
+    sync_hospital (self);
 }
 
 /* ---- actions ---- */
@@ -830,6 +842,8 @@ bb_ward_board_page_refresh (BbPage *page)
 
   if (self->beds != NULL)
     bb_client_context_reload_ward_beds (self->context, self->beds);
+  else
+    sync_hospital (self);   /* e.g. staff just logged in */
   if (self->selected != NULL)
     load_bookings (self);
 }
@@ -860,6 +874,8 @@ bb_ward_board_page_constructed (GObject *object)
   g_signal_connect_object (bb_client_context_get_hospitals (self->context), "items-changed",
                            G_CALLBACK (on_hospitals_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->context, "notify::loaded", G_CALLBACK (on_context_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bb_client_context_get_session (self->context), "notify::role",
+                           G_CALLBACK (on_role_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hospital_dropdown, "notify::selected-item",
                            G_CALLBACK (on_hospital_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ward_dropdown, "notify::selected-item",

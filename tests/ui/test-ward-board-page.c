@@ -354,6 +354,23 @@ page_idle_with_error (gpointer data)
   return !bb_ward_board_page_get_busy (f->page) && bb_ward_board_page_get_last_error (f->page) != NULL;
 }
 
+static gboolean
+page_not_busy (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bb_ward_board_page_get_busy (f->page);
+}
+
+static void
+click_when_idle (Fixture   *f,
+                 GtkWidget *button)
+{
+  g_assert_true (wait_until (page_not_busy, f, 20));
+  g_assert_true (gtk_widget_is_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
 static void
 test_ward_board_marks_a_bed_clean (Fixture       *f,
                                    gconstpointer  data)
@@ -413,6 +430,7 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
   g_autoptr(BbTestResponse) response = NULL;
   g_autoptr(GHashTable) beds = NULL;
   g_autofree char *path = NULL;
+  BedWait wait;
   guint position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
   gint64 id;
 
@@ -434,6 +452,99 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
 
   beds = server_beds (f);
   g_assert_cmpstr (g_hash_table_lookup (beds, &id), ==, "C");
+  /* The other user's change arrives live, in place: the same tile's bed. */
+  wait = (BedWait) { f, bed, BB_BED_STATUS_CLOSED };
+  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) bed);
+  g_assert_cmpuint (bb_bed_details_get_offered (details), ==, BB_BED_ACTION_REOPEN);
+}
+
+static gboolean
+admit_offered (gpointer data)
+{
+  Fixture *f = data;
+
+  return bb_bed_details_get_offered (bb_ward_board_page_get_details (f->page)) & BB_BED_ACTION_ADMIT;
+}
+
+typedef struct
+{
+  BbBedItem *bed;
+} AdmissionWait;
+
+static gboolean
+bed_has_admission (gpointer data)
+{
+  AdmissionWait *w = data;
+
+  return bb_bed_item_get_status (w->bed) == BB_BED_STATUS_OCCUPIED && bb_bed_item_get_admission_id (w->bed) > 0;
+}
+
+static void
+test_ward_board_admits_and_transfers (Fixture       *f,
+                                      gconstpointer  data)
+{
+  GtkSingleSelection *selection = bb_ward_board_page_get_selection (f->page);
+  BbBedDetails *details = bb_ward_board_page_get_details (f->page);
+  g_autoptr(BbTestResponse) booking = NULL;
+  g_autoptr(BbBedItem) held = NULL;
+  g_autoptr(BbBedItem) target = NULL;
+  g_autoptr(GHashTable) beds = NULL;
+  GtkDropDown *targets;
+  AdmissionWait admitted;
+  BedWait wait;
+  guint position;
+  gint64 held_id;
+  gint64 target_id;
+
+  /* The admissions desk holds a bed for a patient on the way. */
+  booking = request_aside (f, "POST", "/api/v1/bookings",
+                           "{\"hospital\": 1, \"ward\": 1, \"patient_ref\": \"TEST-ARRIVING\"}");
+  g_assert_cmpuint (booking->status, ==, 201);
+  held_id = json_object_get_int_member (bb_test_response_object (booking), "bed");
+  held = bb_bed_list_lookup (BB_BED_LIST (gtk_single_selection_get_model (selection)), held_id, &position);
+  g_assert_nonnull (held);
+  g_object_ref (held);
+  g_assert_true (wait_until ((Condition) bb_bed_item_get_reserved, held, 20));
+
+  /* The reserved bed offers admitting that booking, and nothing else. */
+  gtk_single_selection_set_selected (selection, position);
+  g_assert_true (wait_until (admit_offered, f, 20));
+  g_assert_cmpuint (bb_bed_details_get_offered (details), ==, BB_BED_ACTION_ADMIT);
+  click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_ADMIT));
+  admitted = (AdmissionWait) { held };
+  g_assert_true (wait_until (bed_has_admission, &admitted, 20));
+  g_assert_false (bb_bed_item_get_reserved (held));
+  g_assert_true (bb_bed_details_get_offered (details) & BB_BED_ACTION_TRANSFER);
+
+  /* Then moved to another free bed: the old one goes to housekeeping. */
+  targets = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (details), BB_TYPE_BED_DETAILS, "transfer_dropdown"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (targets)), >, 0);
+  target = g_object_ref (gtk_drop_down_get_selected_item (targets));
+  target_id = bb_bed_item_get_id (target);
+  g_assert_cmpint (target_id, !=, held_id);
+  g_assert_cmpint (bb_bed_item_get_status (target), ==, BB_BED_STATUS_UNOCCUPIED);
+  click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_TRANSFER));
+  wait = (BedWait) { f, held, BB_BED_STATUS_HOUSEKEEPING };
+  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  admitted = (AdmissionWait) { target };
+  g_assert_true (wait_until (bed_has_admission, &admitted, 20));
+  g_assert_null (bb_ward_board_page_get_last_error (f->page));
+
+  beds = server_beds (f);
+  g_assert_cmpstr (g_hash_table_lookup (beds, &held_id), ==, "H");
+  g_assert_cmpstr (g_hash_table_lookup (beds, &target_id), ==, "O");
+
+  /* And discharged from there. */
+  position = G_MAXUINT;
+  g_assert_nonnull (bb_bed_list_lookup (BB_BED_LIST (gtk_single_selection_get_model (selection)), target_id, &position));
+  gtk_single_selection_set_selected (selection, position);
+  click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_DISCHARGE));
+  wait = (BedWait) { f, target, BB_BED_STATUS_HOUSEKEEPING };
+  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_hash_table_unref (g_steal_pointer (&beds));
+  beds = server_beds (f);
+  g_assert_cmpstr (g_hash_table_lookup (beds, &target_id), ==, "H");
 }
 
 /* The application's style, as AdwApplication loads it for the real app. */
@@ -479,6 +590,8 @@ main (int   argc,
               fixture_set_up, test_ward_board_marks_a_bed_clean, fixture_tear_down);
   g_test_add ("/ui/ward-board/a-refused-action-shows-the-reason-and-changes-nothing", Fixture, NULL,
               fixture_set_up, test_ward_board_shows_why_an_action_was_refused, fixture_tear_down);
+  g_test_add ("/ui/ward-board/admits-a-held-booking-transfers-and-discharges", Fixture, NULL,
+              fixture_set_up, test_ward_board_admits_and_transfers, fixture_tear_down);
 
   return g_test_run ();
 }
