@@ -18,14 +18,20 @@ G_BEGIN_DECLS
 /* A client further behind than this gets a "resync" message (reload the
  * state over REST) instead of an unbounded replay. */
 #define BB_EVENT_HUB_MAX_REPLAY 10000
+/* A client whose TCP peer has not acknowledged this many bytes of what we
+ * sent it is closed (1008, "resync: ...") rather than queued for without
+ * bound; it reconnects with since=. BEDBOARD_TEST_WS_MAX_BACKLOG overrides. */
+#define BB_EVENT_HUB_MAX_BACKLOG (4 * 1024 * 1024)
 
 #define BB_TYPE_EVENT_HUB (bb_event_hub_get_type ())
 G_DECLARE_FINAL_TYPE (BbEventHub, bb_event_hub, BB, EVENT_HUB, GObject)
 
 BbEventHub *bb_event_hub_new           (BbStore                 *store);
-/* since < 0: live events only. */
+/* since < 0: live events only. socket is the connection's TCP socket, to
+ * measure how far behind the client is; NULL gives no bound. */
 void        bb_event_hub_add_client    (BbEventHub              *self,
                                         SoupWebsocketConnection *connection,
+                                        GSocket                 *socket,
                                         gint64                   since);
 guint       bb_event_hub_get_n_clients (BbEventHub              *self);
 /* Sends one message that is not a stored bed event (such as a model's

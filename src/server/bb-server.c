@@ -1010,6 +1010,18 @@ on_request_cb (SoupServer        *server,
   dispatch (self, msg, path, query);
 }
 
+/* The TCP socket under a WebSocket, for the hub's backlog bound. */
+static GSocket *
+events_socket (SoupServerMessage       *msg,
+               SoupWebsocketConnection *connection)
+{
+  GIOStream *stream = soup_websocket_connection_get_io_stream (connection);
+
+  if (G_IS_SOCKET_CONNECTION (stream))
+    return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+  return soup_server_message_get_socket (msg);
+}
+
 static void
 on_events_websocket_cb (SoupServer              *server,
                         SoupServerMessage       *msg,
@@ -1031,7 +1043,7 @@ on_events_websocket_cb (SoupServer              *server,
         g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL);
     }
 
-  bb_event_hub_add_client (self->hub, connection, since);
+  bb_event_hub_add_client (self->hub, connection, events_socket (msg, connection), since);
 }
 
 /* Refuses oversized bodies as soon as their headers arrive, so a client

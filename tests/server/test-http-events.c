@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+#include <sys/socket.h>
+
 #include "bb-test-server.h"
 
 typedef struct
@@ -264,6 +267,164 @@ test_events_reach_many_clients (Fixture       *fixture,
     }
 }
 
+/* ---- A client that stops reading ---- */
+
+#define SLOW_READER_EVENTS 9000
+#define SLOW_READER_LIMIT (64 * 1024)
+
+static void
+add_stored_events (const char *db_path,
+                   gint64      hospital,
+                   gint64      ward,
+                   gint64      bed,
+                   guint       n)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO events (type, hospital, ward, bed, status, reserved, at) "
+                                           "VALUES ('bed', ?1, ?2, ?3, ?4, 0, ?5)", -1, &st, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_bind_int64 (st, 1, hospital);
+      sqlite3_bind_int64 (st, 2, ward);
+      sqlite3_bind_int64 (st, 3, bed);
+      sqlite3_bind_text (st, 4, i % 2 ? "U" : "C", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 5, g_get_real_time () / G_USEC_PER_SEC);
+      g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+      sqlite3_reset (st);
+    }
+  sqlite3_finalize (st);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* Reads exactly n bytes (FALSE on end of stream or the 10 s timeout). */
+static gboolean
+read_exactly (GSocket *socket,
+              guint8  *buffer,
+              gsize    n)
+{
+  gsize done = 0;
+
+  while (done < n)
+    {
+      gssize got = g_socket_receive (socket, (char *) buffer + done, n - done, NULL, NULL);
+
+      if (got <= 0)
+        return FALSE;
+      done += (gsize) got;
+    }
+  return TRUE;
+}
+
+static void
+test_events_a_client_that_stops_reading_is_closed_to_resync (Fixture       *fixture,
+                                                             gconstpointer  user_data)
+{
+  g_autofree char *limit = g_strdup_printf ("%d", SLOW_READER_LIMIT);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) headers = g_string_new (NULL);
+  g_autoptr(BbTestResponse) health = NULL;
+  const char *request = "GET /api/v1/events?since=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  guint64 text_bytes = 0;
+  guint n_text = 0;
+  guint16 close_code = 0;
+  g_autofree char *close_reason = NULL;
+
+  /* Thousands of stored events for a since=0 replay, and a small limit. */
+  bb_test_server_stop (fixture->server, FALSE);
+  add_stored_events (fixture->server->db_path, fixture->hospital, fixture->ward,
+                     g_array_index (fixture->beds, gint64, 0), SLOW_READER_EVENTS);
+  g_setenv ("BEDBOARD_TEST_WS_MAX_BACKLOG", limit, TRUE);
+  bb_test_server_start (fixture->server, NULL);
+  g_unsetenv ("BEDBOARD_TEST_WS_MAX_BACKLOG");
+
+  /* A client with a tiny receive buffer that asks for everything and then
+   * does not read. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, &error));
+  g_socket_set_timeout (socket, 10);
+  address = g_inet_socket_address_new (loopback, (guint16) fixture->server->port);
+  g_assert_true (g_socket_connect (socket, address, NULL, &error));
+  g_assert_cmpint (g_socket_send (socket, request, strlen (request), NULL, &error), ==, (gssize) strlen (request));
+  g_usleep (G_USEC_PER_SEC);
+
+  /* The server still answers everyone else. */
+  health = bb_test_server_request (fixture->server, "GET", "/api/v1/health", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+
+  /* Now read: the 101, some events, then a close frame well before the
+   * replay's end. */
+  while (!g_str_has_suffix (headers->str, "\r\n\r\n"))
+    {
+      char byte;
+
+      g_assert_true (read_exactly (socket, (guint8 *) &byte, 1));
+      g_string_append_c (headers, byte);
+    }
+  g_assert_true (g_str_has_prefix (headers->str, "HTTP/1.1 101"));
+
+  for (;;)
+    {
+      guint8 head[2], extended[8];
+      guint64 length;
+      g_autofree guint8 *payload = NULL;
+      guint opcode;
+
+      if (!read_exactly (socket, head, 2))
+        g_error ("the stream ended or stalled after %u events (%" G_GUINT64_FORMAT " bytes) without a close frame",
+                 n_text, text_bytes);
+      opcode = head[0] & 0x0f;
+      length = head[1] & 0x7f;
+      g_assert_cmpuint (head[1] & 0x80, ==, 0);  /* server frames are not masked */
+      if (length == 126)
+        {
+          g_assert_true (read_exactly (socket, extended, 2));
+          length = ((guint64) extended[0] << 8) | extended[1];
+        }
+      else if (length == 127)
+        {
+          g_assert_true (read_exactly (socket, extended, 8));
+          length = 0;
+          for (guint i = 0; i < 8; i++)
+            length = (length << 8) | extended[i];
+        }
+      g_assert_cmpuint (length, <, 1024 * 1024);
+      payload = g_malloc (length + 1);
+      g_assert_true (read_exactly (socket, payload, length));
+      payload[length] = '\0';
+
+      if (opcode == 0x1)
+        {
+          n_text++;
+          text_bytes += length;
+          continue;
+        }
+      if (opcode == 0x8)
+        {
+          g_assert_cmpuint (length, >=, 2);
+          close_code = (guint16) ((payload[0] << 8) | payload[1]);
+          close_reason = g_strdup ((const char *) payload + 2);
+          break;
+        }
+    }
+
+  g_test_message ("read %u of %d replayed events (%" G_GUINT64_FORMAT " bytes) before close %u: %s",
+                  n_text, SLOW_READER_EVENTS, text_bytes, close_code, close_reason);
+  g_assert_cmpuint (close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  g_assert_true (g_str_has_prefix (close_reason, "resync"));
+  g_assert_cmpuint (n_text, <, SLOW_READER_EVENTS / 2);
+}
+
 static guint
 login_status (Fixture    *fixture,
               const char *email,
@@ -313,6 +474,8 @@ main (int    argc,
   ADD ("/http/events/a-bed-change-reaches-a-connected-client", test_events_a_bed_change_reaches_a_connected_client);
   ADD ("/http/events/since-replays-what-was-missed-in-order", test_events_since_replays_what_was_missed_in_order);
   ADD ("/http/events/reach-many-clients", test_events_reach_many_clients);
+  ADD ("/http/events/a-client-that-stops-reading-is-closed-to-resync",
+       test_events_a_client_that_stops_reading_is_closed_to_resync);
   ADD ("/http/throttle/repeated-failed-logins-get-429", test_throttle_repeated_failed_logins_get_429);
 #undef ADD
 
