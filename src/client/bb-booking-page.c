@@ -405,7 +405,7 @@ show_forecast (BbBookingPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), f->poor ? "warning" : "success");
 
   /* Translators: the ward's state the forecast starts from. */
-  detail = g_strdup_printf (_("%u patients and %u bookings for %u open beds · %s model, version %s"),
+  detail = g_strdup_printf (_("%u patients, %u bookings, %u open beds · model %s %s"),
                             f->n_inpatients, f->n_bookings, f->capacity, f->model_name, f->model_version);
   gtk_label_set_text (self->verdict_detail, detail);
 
