@@ -59,6 +59,7 @@ struct _BbBookingPage
   BbBooking           *booking;            /* made here: held or confirmed */
   gboolean             sending;
   GDateTime           *later;              /* the start when "Later" */
+  gboolean             syncing_later;
   guint                n_alternatives;
   GPtrArray           *alternative_rows;
   char                *verdict_text;
@@ -802,6 +803,8 @@ on_hospitals_changed_cb (BbBookingPage *self)
 
 /* ---- the start ---- */
 
+/* Shows the later start on the button and in the popover's calendar and
+ * spin buttons, without taking their change signals for edits. */
 static void
 update_later_label (BbBookingPage *self)
 {
@@ -811,6 +814,11 @@ update_later_label (BbBookingPage *self)
     return;
   label = g_date_time_format (self->later, "%a %e %b %Y, %H:%M");
   gtk_menu_button_set_label (self->start_button, label);
+  self->syncing_later = TRUE;
+  gtk_calendar_select_day (self->calendar, self->later);
+  gtk_spin_button_set_value (self->hour_spin, g_date_time_get_hour (self->later));
+  gtk_spin_button_set_value (self->minute_spin, g_date_time_get_minute (self->later) / 15 * 15);
+  self->syncing_later = FALSE;
 }
 
 static void
@@ -835,8 +843,11 @@ on_start_changed_cb (BbBookingPage *self)
 static void
 on_later_edited_cb (BbBookingPage *self)
 {
-  g_autoptr(GDateTime) day = gtk_calendar_get_date (self->calendar);
+  g_autoptr(GDateTime) day = NULL;
 
+  if (self->syncing_later)
+    return;
+  day = gtk_calendar_get_date (self->calendar);
   g_clear_pointer (&self->later, g_date_time_unref);
   self->later = g_date_time_new_local (g_date_time_get_year (day), g_date_time_get_month (day),
                                        g_date_time_get_day_of_month (day),

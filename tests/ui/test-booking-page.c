@@ -299,9 +299,22 @@ test_form_follows_the_card_and_the_forecast_fills_the_verdict (Fixture       *f,
   g_assert_cmpfloat (forecast->start_hours, >, 11 * 24);
   g_assert_true (forecast->verdict == BB_BOOKING_VERDICT_FREE_AT_START ||
                  forecast->verdict == BB_BOOKING_VERDICT_FULL_AT_START);
+  /* The popover's hour and minute change the start. */
+  g_assert_true (gtk_widget_get_visible (page_child (f, "start_time_row")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_child (f, "hour_spin")), 9);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_child (f, "minute_spin")), 30);
+  g_assert_true (wait_until (stay_shown, f, 30));
+  {
+    g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (bb_booking_page_get_forecast (f->page)->start);
+
+    g_assert_cmpint (g_date_time_get_hour (start), ==, 9);
+    g_assert_cmpint (g_date_time_get_minute (start), ==, 30);
+  }
+
   bb_booking_page_set_start (f->page, 0);
   g_assert_true (wait_until (stay_shown, f, 30));
   g_assert_cmpfloat (bb_booking_page_get_forecast (f->page)->start_hours, ==, 0);
+  g_assert_false (gtk_widget_get_visible (page_child (f, "start_time_row")));
 
 }
 
