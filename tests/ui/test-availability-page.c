@@ -14,6 +14,7 @@
 #include "bb-availability-page.h"
 #include "bb-client-context.h"
 #include "bb-hospital-detail.h"
+#include "bb-window.h"
 #include "../server/bb-test-server.h"
 
 #define HUDSON_VALLEY "Hudson Valley General Hospital"
@@ -470,6 +471,17 @@ test_page_puts_the_nearest_hospital_first (Fixture       *f,
                       bb_hospital_item_get_free (shown_hospital (f, i)));
 }
 
+static gboolean
+kinds_without_burns (gpointer data)
+{
+  GListModel *labels = gtk_drop_down_get_model (data);
+
+  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), "burns") == 0)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 test_page_filters_by_ward_kind (Fixture       *f,
                                 gconstpointer  data)
@@ -516,12 +528,10 @@ test_page_filters_by_ward_kind (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (template_child (f, "detail_stack"))), ==, "none");
 
   gtk_drop_down_set_selected (kinds, 0);
-  spin (20);
   g_assert_null (bb_availability_page_get_kind (f->page));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
-  labels = gtk_drop_down_get_model (kinds);
-  for (guint i = 0; i < g_list_model_get_n_items (labels); i++)
-    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (labels), i), !=, "burns");
+  /* The kind nobody has leaves the drop-down once it is not chosen. */
+  g_assert_true (wait_until (kinds_without_burns, kinds, 10));
   g_assert_cmpuint (gtk_drop_down_get_selected (kinds), ==, 0);
   /* The wide window shows a hospital again. */
   g_assert_nonnull (bb_hospital_detail_get_hospital (bb_availability_page_get_detail (f->page)));
@@ -763,6 +773,66 @@ test_offline_keeps_the_snapshot (Fixture       *f,
   gtk_window_destroy (window);
 }
 
+static gboolean
+window_page_ready (gpointer data)
+{
+  BbWindow *window = data;
+  BbPage *page = bb_window_get_page (window, "availability");
+
+  return page != NULL && bb_page_get_ready (page);
+}
+
+static void
+test_enquiry_button_opens_the_enquiry_form (Fixture       *f,
+                                            gconstpointer  data)
+{
+  BbWindow *window;
+  BbAvailabilityPage *page;
+  BbHospitalDetail *detail;
+  BbPage *enquiries;
+  g_autoptr(BbHospitalItem) second = NULL;
+  GtkWidget *button;
+  gint64 id;
+  gboolean listed = FALSE;
+
+  for (const char **name = bb_window_get_page_names (); *name != NULL; name++)
+    listed |= g_str_equal (*name, "enquiries");
+  if (!listed)
+    {
+      g_test_skip ("The window has no enquiries page");
+      return;
+    }
+
+  window = bb_window_new (NULL, f->context);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_page_ready, window, 30));
+  page = BB_AVAILABILITY_PAGE (bb_window_get_page (window, "availability"));
+  g_assert_true (bb_window_show_page (window, "availability"));
+  detail = bb_availability_page_get_detail (page);
+  second = g_list_model_get_item (bb_availability_page_get_hospitals (page), 1);
+  id = bb_hospital_item_get_id (second);
+  g_assert_true (bb_availability_page_show_hospital (page, id));
+
+  button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (detail), BB_TYPE_HOSPITAL_DETAIL, "enquiry_button"));
+  g_signal_emit_by_name (button, "clicked");
+  spin (20);
+  enquiries = bb_window_get_page (window, "enquiries");
+  if (bb_window_page_is_visible (window, "enquiries"))
+    g_assert_cmpstr (bb_window_get_visible_page_name (window), ==, "enquiries");
+  else
+    g_assert_cmpstr (bb_window_get_visible_page_name (window), ==, "availability");
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (enquiries), "hospital-id") != NULL)
+    {
+      gint64 chosen = 0;
+
+      g_object_get (enquiries, "hospital-id", &chosen, NULL);
+      g_assert_cmpint (chosen, ==, id);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -787,6 +857,8 @@ main (int   argc,
               fixture_set_up, test_counts_follow_live_bed_events, fixture_tear_down);
   g_test_add ("/availability/page/narrow-window-opens-the-detail-over-the-list", Fixture, NULL,
               fixture_set_up, test_narrow_window_opens_the_detail_over_the_list, fixture_tear_down);
+  g_test_add ("/availability/window/enquiry-button-opens-the-enquiry-form", Fixture, NULL,
+              fixture_set_up, test_enquiry_button_opens_the_enquiry_form, fixture_tear_down);
   g_test_add ("/availability/offline/keeps-the-snapshot", Fixture, NULL,
               fixture_set_up, test_offline_keeps_the_snapshot, fixture_tear_down);
 
