@@ -383,6 +383,9 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
   g_assert_cmpstr (bb_booking_page_get_error_text (f->page), ==, "");
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (f, "booking_row"))),
                             "confirmed"));
+  /* The bed by its label, as the ward board shows it. */
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (f, "booking_row"))),
+                            "Bed MICU-"));
 
   path = g_strdup_printf ("/api/v1/bookings/%" G_GINT64_FORMAT, id);
   response = bb_test_server_request (f->server, "GET", path, f->token, NULL);
