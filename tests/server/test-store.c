@@ -172,11 +172,11 @@ test_migrations_apply_once_and_reopen (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hospitals = NULL;
 
-  g_assert_cmpint (bb_store_schema_version (f->store), ==, 1);
+  g_assert_cmpint (bb_store_schema_version (f->store), ==, 2);
   g_clear_object (&f->store);
 
   f->store = open_store (f);
-  g_assert_cmpint (bb_store_schema_version (f->store), ==, 1);
+  g_assert_cmpint (bb_store_schema_version (f->store), ==, 2);
   hospitals = bb_store_list_hospitals (f->store, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hospitals->len, ==, 1);
@@ -445,6 +445,75 @@ test_future_booking_holds_no_bed (Fixture       *f,
   admitted = bb_store_admit_booking (f->store, f->staff, future->id, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (admitted->bed_id, ==, f->icu_beds[0]);
+}
+
+/* Beds whose held flag disagrees with their bookings. */
+static gint64
+count_wrong_held_flags (Fixture *f)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *st = NULL;
+  gint64 wrong;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT COUNT (*) FROM beds b WHERE b.held != EXISTS "
+                                           "(SELECT 1 FROM bookings k WHERE k.bed = b.id "
+                                           " AND k.status IN ('held', 'confirmed'))", -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  wrong = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  return wrong;
+}
+
+static void
+test_booking_held_flag_follows_every_hold (Fixture       *f,
+                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbBooking) a = NULL;
+  g_autoptr(BbBooking) b = NULL;
+  g_autoptr(BbBooking) c = NULL;
+  g_autoptr(BbBooking) d = NULL;
+  g_autoptr(BbBooking) changed = NULL;
+
+  a = bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P-a", NULL, 0, &error);
+  g_assert_no_error (error);
+  b = bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P-b", NULL, 0, &error);
+  g_assert_no_error (error);
+  c = bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P-c", NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+
+  /* Cancelling gives the bed back, and the next hold takes it again. */
+  changed = bb_store_cancel_booking (f->store, f->staff, a->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+  d = bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P-d", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (d->bed_id, ==, a->bed_id);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+
+  /* Confirmed still holds; admitted, expired and cancelled do not. */
+  g_clear_pointer (&changed, bb_booking_free);
+  changed = bb_store_confirm_booking (f->store, f->staff, b->id, "ward-los", "1", 3.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+  g_clear_pointer (&changed, bb_booking_free);
+  changed = bb_store_admit_booking (f->store, f->staff, b->id, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+  f->now = T0 + 11 * 60;
+  g_assert_cmpuint (bb_store_expire_holds (f->store, &error), ==, 1);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
+
+  /* The expired hold's bed is the free one now. */
+  g_clear_pointer (&changed, bb_booking_free);
+  changed = bb_store_create_booking (f->store, f->staff, f->hospital, f->general, 0, "P-e", NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (changed->bed_id, ==, c->bed_id);
+  g_assert_cmpint (count_wrong_held_flags (f), ==, 0);
 }
 
 static void
@@ -1542,6 +1611,7 @@ main (int argc, char **argv)
   ADD ("/store/booking/can-be-admitted-into-another-free-bed", test_booking_admit_into_another_bed);
   ADD ("/store/booking/with-a-future-start-holds-no-bed", test_future_booking_holds_no_bed);
   ADD ("/store/booking/holds-expire-and-free-the-bed", test_holds_expire_and_free_the_bed);
+  ADD ("/store/booking/held-flag-follows-every-hold", test_booking_held_flag_follows_every_hold);
   ADD ("/store/booking/an-overdue-hold-cannot-be-confirmed", test_overdue_hold_cannot_be_confirmed);
   ADD ("/store/booking/last-bed-race-has-exactly-one-winner", test_last_bed_race_has_one_winner);
   ADD ("/store/booking/schema-refuses-a-second-hold-or-admission-per-bed",
