@@ -445,18 +445,60 @@ export_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+void
+bb_forecast_page_export_async (BbForecastPage      *self,
+                               gboolean             pdf,
+                               const char          *path,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportData *d;
+
+  g_return_if_fail (BB_IS_FORECAST_PAGE (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bb_forecast_page_export_async);
+  if (self->wards == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The forecast has not loaded yet"));
+      return;
+    }
+  d = g_new0 (ExportData, 1);
+  d->pdf = pdf;
+  d->path = g_strdup (path);
+  d->hospital_name = g_strdup (self->hospital_name);
+  d->wards = g_ptr_array_ref (self->wards);
+  if (pdf)
+    collect_lines (self, &d->alarm_lines, &d->model_lines);
+  g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+bb_forecast_page_export_finish (BbForecastPage  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 on_export_done_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   BbForecastPage *self = BB_FORECAST_PAGE (source);
-  ExportData *d = g_task_get_task_data (G_TASK (result));
+  g_autofree char *path = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_path_get_basename (d->path);
+  g_autofree char *name = g_path_get_basename (path);
   g_autofree char *text = NULL;
 
-  if (g_task_propagate_boolean (G_TASK (result), &error))
+  if (bb_forecast_page_export_finish (self, result, &error))
     /* TRANSLATORS: a file name */
     text = g_strdup_printf (_("Saved %s"), name);
   else
@@ -472,8 +514,6 @@ on_save_response_cb (GtkNativeDialog *dialog,
   BbForecastPage *self = BB_FORECAST_PAGE (user_data);
   gboolean pdf = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "bb-pdf"));
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GTask) task = NULL;
-  ExportData *d;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
@@ -490,17 +530,8 @@ on_save_response_cb (GtkNativeDialog *dialog,
       return;
     }
 
-  d = g_new0 (ExportData, 1);
-  d->pdf = pdf;
-  d->path = g_file_get_path (file);
-  d->hospital_name = g_strdup (self->hospital_name);
-  d->wards = g_ptr_array_ref (self->wards);
-  if (pdf)
-    collect_lines (self, &d->alarm_lines, &d->model_lines);
-  task = g_task_new (self, NULL, on_export_done_cb, NULL);
-  g_task_set_source_tag (task, on_save_response_cb);
-  g_task_set_task_data (task, d, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  bb_forecast_page_export_async (self, pdf, g_file_peek_path (file), NULL, on_export_done_cb,
+                                 g_file_get_path (file));
   g_object_unref (self);
 }
 

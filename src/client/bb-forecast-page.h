@@ -24,7 +24,18 @@ guint         bb_forecast_page_get_n_charts     (BbForecastPage *self);
 /* The alarm list's sentences (transfer none, GListModel of GtkStringObject). */
 GListModel   *bb_forecast_page_get_alarms       (BbForecastPage *self);
 BbModelPanel *bb_forecast_page_get_model_panel  (BbForecastPage *self);
-/* Writes the exports as the buttons do, without the file dialog. */
+/* What the export buttons do once the file is chosen: the PDF or the CSV
+ * written in a worker thread. */
+void          bb_forecast_page_export_async     (BbForecastPage      *self,
+                                                 gboolean             pdf,
+                                                 const char          *path,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      bb_forecast_page_export_finish    (BbForecastPage      *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+/* The same, synchronously. */
 gboolean      bb_forecast_page_export_csv       (BbForecastPage *self,
                                                  const char     *path,
                                                  GError        **error);

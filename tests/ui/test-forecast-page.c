@@ -283,6 +283,57 @@ test_forecast_page_shows_wards_alarms_and_models (Fixture       *f,
   keep_picture (f, "forecast-page");
 }
 
+static void
+on_exported (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!bb_forecast_page_export_finish (BB_FORECAST_PAGE (source), result, error))
+    g_assert_nonnull (*error);
+  else
+    *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "done");
+}
+
+static gboolean
+error_set (gpointer data)
+{
+  return *(GError **) data != NULL;
+}
+
+/* What the export buttons do after the file chooser: write in a worker
+ * thread; and a place that cannot be written gives an error, no file. */
+static void
+test_forecast_page_exports_in_a_worker_thread (Fixture       *f,
+                                               gconstpointer  data)
+{
+  static const char *names[] = { "chosen.csv", "chosen.pdf" };
+  static const char *starts[] = { "ward,time,occupied,capacity\r\n", "%PDF-" };
+
+  g_assert_true (wait_until (page_ready, f, 40));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, names[i], NULL);
+      g_autofree char *bad = g_build_filename (f->dir, "missing", names[i], NULL);
+      g_autofree char *contents = NULL;
+      GError *error = NULL;
+
+      bb_forecast_page_export_async (f->page, i == 1, path, NULL, on_exported, &error);
+      g_assert_true (wait_until (error_set, &error, 20));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS); /* "done" */
+      g_clear_error (&error);
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      g_assert_true (g_str_has_prefix (contents, starts[i]));
+
+      bb_forecast_page_export_async (f->page, i == 1, bad, NULL, on_exported, &error);
+      g_assert_true (wait_until (error_set, &error, 20));
+      g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+      g_clear_error (&error);
+      g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+    }
+}
+
 /* The first descendant button whose label is text. */
 static GtkWidget *
 find_button (GtkWidget  *widget,
@@ -412,6 +463,8 @@ main (int   argc,
   g_test_add ("/ui/forecast-page/retrains-with-progress-and-result", Fixture, NULL,
               fixture_set_up, test_forecast_page_retrains_with_progress_and_result, fixture_tear_down);
 
+  g_test_add ("/ui/forecast-page/exports-in-a-worker-thread", Fixture, NULL,
+              fixture_set_up, test_forecast_page_exports_in_a_worker_thread, fixture_tear_down);
   g_test_add_func ("/ui/calibration-chart/says-and-shows-the-stays", test_calibration_chart_says_and_shows_the_stays);
 
   return g_test_run ();
