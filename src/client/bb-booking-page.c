@@ -734,7 +734,9 @@ set_ward (BbBookingPage *self,
   g_clear_pointer (&self->bookings, g_ptr_array_unref);
   g_clear_pointer (&self->intake_error, g_free);
   g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->forecast_cancellable);
   self->pending_reads = 0;
+  self->computing = 0;
   show_error (self, NULL);
 
   if (ward == NULL)
