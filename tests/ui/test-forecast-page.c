@@ -357,7 +357,20 @@ typedef struct
   GtkWidget *button;
   gboolean   saw_progress;
   GtkWidget *progress;
+  guint      live_events;
 } RetrainWatch;
+
+static void
+on_model_changed (BbLiveEvents *events,
+                  const char   *model,
+                  const char   *status,
+                  const char   *stage,
+                  double        progress,
+                  RetrainWatch *watch)
+{
+  if (g_strcmp0 (model, "icu-los") == 0)
+    watch->live_events++;
+}
 
 static gboolean
 retrain_finished (gpointer data)
@@ -375,7 +388,8 @@ static void
 test_forecast_page_retrains_with_progress_and_result (Fixture       *f,
                                                       gconstpointer  data)
 {
-  RetrainWatch watch = { NULL, FALSE, NULL };
+  RetrainWatch watch = { NULL, FALSE, NULL, 0 };
+  gulong handler;
   GtkWidget *result_label;
   const char *text;
 
@@ -388,8 +402,13 @@ test_forecast_page_retrains_with_progress_and_result (Fixture       *f,
   result_label = gtk_widget_get_next_sibling (gtk_widget_get_parent (watch.button));
   g_assert_true (GTK_IS_LABEL (result_label));
 
+  handler = g_signal_connect (bb_client_context_get_live_events (f->context), "model-changed",
+                              G_CALLBACK (on_model_changed), &watch);
   g_signal_emit_by_name (watch.button, "clicked");
   g_assert_true (wait_until (retrain_finished, &watch, 60));
+  g_signal_handler_disconnect (bb_client_context_get_live_events (f->context), handler);
+  /* The stages came over the WebSocket too, not only from polling. */
+  g_assert_cmpuint (watch.live_events, >=, 2);
   g_assert_true (gtk_widget_get_visible (result_label));
   text = gtk_label_get_text (GTK_LABEL (result_label));
   g_test_message ("retrain: %s", text);
