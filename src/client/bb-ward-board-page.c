@@ -181,6 +181,18 @@ update_content (BbWardBoardPage *self)
       set_ready (self);
       return;
     }
+  if ((self->beds == NULL || !bb_bed_list_get_loaded (self->beds)) &&
+      self->context != NULL && bb_client_context_get_loaded (self->context) &&
+      !bb_client_context_get_online (self->context))
+    {
+      /* Beds are not in the offline snapshot (they carry patient data). */
+      adw_status_page_set_title (self->empty_page, _("Offline"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("The ward board needs the server. It shows the beds again as soon as the connection is back."));
+      gtk_stack_set_visible_child_name (self->content_stack, "empty");
+      set_ready (self);
+      return;
+    }
   if (self->beds == NULL || !bb_bed_list_get_loaded (self->beds))
     {
       gtk_stack_set_visible_child_name (self->content_stack, "loading");
@@ -534,7 +546,10 @@ on_ward_selected_cb (BbWardBoardPage *self,
   if (ward == NULL || !self->ward_restored)
     return;
   if (settings != NULL && !self->restoring)
-    g_settings_set_int64 (settings, "ward-board-ward", bb_ward_item_get_id (ward));
+    {
+      g_settings_set_int64 (settings, "ward-board-hospital", bb_ward_item_get_hospital_id (ward));
+      g_settings_set_int64 (settings, "ward-board-ward", bb_ward_item_get_id (ward));
+    }
   show_ward (self, bb_ward_item_get_hospital_id (ward), bb_ward_item_get_id (ward));
 }
 
@@ -585,6 +600,7 @@ on_context_loaded_cb (BbWardBoardPage *self,
                       BbClientContext *context)
 {
   sync_hospital (self);
+  update_content (self);
 }
 
 static void
@@ -874,6 +890,7 @@ bb_ward_board_page_constructed (GObject *object)
   g_signal_connect_object (bb_client_context_get_hospitals (self->context), "items-changed",
                            G_CALLBACK (on_hospitals_changed_cb), self, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (self->context, "notify::loaded", G_CALLBACK (on_context_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::online", G_CALLBACK (on_context_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (bb_client_context_get_session (self->context), "notify::role",
                            G_CALLBACK (on_role_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->hospital_dropdown, "notify::selected-item",

@@ -547,6 +547,93 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   g_assert_cmpstr (g_hash_table_lookup (beds, &target_id), ==, "H");
 }
 
+typedef struct
+{
+  BbWardBoardPage *page;
+  gint64           ward_id;
+} WardWait;
+
+static gboolean
+ward_shown_and_loaded (gpointer data)
+{
+  WardWait *w = data;
+  GListModel *model = gtk_single_selection_get_model (bb_ward_board_page_get_selection (w->page));
+
+  return bb_ward_board_page_get_ward_id (w->page) == w->ward_id &&
+         model != NULL && bb_bed_list_get_loaded (BB_BED_LIST (model));
+}
+
+static gboolean
+ward_two_chosen (gpointer data)
+{
+  Fixture *f = data;
+
+  return bb_ward_board_page_select_ward (f->page, 1, 2) && bb_ward_board_page_get_ward_id (f->page) == 2;
+}
+
+static void
+test_ward_board_remembers_the_last_ward (Fixture       *f,
+                                         gconstpointer  data)
+{
+  GSettings *settings = bb_client_context_get_settings (f->context);
+  g_autoptr(BbWardBoardPage) again = NULL;
+  WardWait wait;
+
+  /* The user picks another ward; a board opened later shows it. */
+  g_assert_true (wait_until (ward_two_chosen, f, 20));
+  g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-hospital"), ==, 1);
+  g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-ward"), ==, 2);
+
+  again = g_object_ref_sink (g_object_new (BB_TYPE_WARD_BOARD_PAGE, "context", f->context, NULL));
+  wait = (WardWait) { again, 2 };
+  g_assert_true (wait_until (ward_shown_and_loaded, &wait, 20));
+  g_assert_true (bb_page_get_ready (BB_PAGE (again)));
+  /* Restoring is not a choice: the settings stay as they were. */
+  g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-ward"), ==, 2);
+
+  /* The privacy switch is the setting, both ways. */
+  g_settings_set_boolean (settings, "privacy-mode", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (again), BB_TYPE_WARD_BOARD_PAGE, "privacy_switch"))));
+  gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (f->page), BB_TYPE_WARD_BOARD_PAGE, "privacy_switch")), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "privacy-mode"));
+}
+
+static gboolean
+context_offline (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bb_client_context_get_online (f->context);
+}
+
+static gboolean
+says_offline (gpointer data)
+{
+  Fixture *f = data;
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->page), BB_TYPE_WARD_BOARD_PAGE, "content_stack"));
+  AdwStatusPage *empty = ADW_STATUS_PAGE (gtk_widget_get_template_child (GTK_WIDGET (f->page), BB_TYPE_WARD_BOARD_PAGE, "empty_page"));
+
+  bb_ward_board_page_select_ward (f->page, 1, 3);
+  return bb_ward_board_page_get_ward_id (f->page) == 3 &&
+         g_strcmp0 (gtk_stack_get_visible_child_name (stack), "empty") == 0 &&
+         g_strcmp0 (adw_status_page_get_title (empty), "Offline") == 0;
+}
+
+static void
+test_ward_board_says_when_it_is_offline (Fixture       *f,
+                                         gconstpointer  data)
+{
+  GListModel *shown = gtk_single_selection_get_model (bb_ward_board_page_get_selection (f->page));
+  guint n = g_list_model_get_n_items (shown);
+
+  bb_test_server_stop (f->server, TRUE);
+  g_assert_true (wait_until (context_offline, f, 20));
+  /* The ward on screen keeps its last beds. */
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n);
+  /* A ward never loaded cannot be shown: the page says why, not a spinner. */
+  g_assert_true (wait_until (says_offline, f, 20));
+}
+
 /* The application's style, as AdwApplication loads it for the real app. */
 static void
 load_style (void)
@@ -592,6 +679,10 @@ main (int   argc,
               fixture_set_up, test_ward_board_shows_why_an_action_was_refused, fixture_tear_down);
   g_test_add ("/ui/ward-board/admits-a-held-booking-transfers-and-discharges", Fixture, NULL,
               fixture_set_up, test_ward_board_admits_and_transfers, fixture_tear_down);
+  g_test_add ("/ui/ward-board/remembers-the-last-ward-and-the-privacy-switch", Fixture, NULL,
+              fixture_set_up, test_ward_board_remembers_the_last_ward, fixture_tear_down);
+  g_test_add ("/ui/ward-board/says-when-it-is-offline", Fixture, NULL,
+              fixture_set_up, test_ward_board_says_when_it_is_offline, fixture_tear_down);
 
   return g_test_run ();
 }
