@@ -496,23 +496,61 @@ on_hospital_loaded_cb (GObject      *source,
     g_debug ("Loading a hospital's wards: %s", error->message);
 }
 
+/* The enquiry form's hospital chooser: a combo row over the context's
+ * hospital list, found in the page's widgets. */
+static AdwComboRow *
+find_hospital_combo (GtkWidget  *widget,
+                     GListModel *hospitals)
+{
+  if (ADW_IS_COMBO_ROW (widget) && adw_combo_row_get_model (ADW_COMBO_ROW (widget)) == hospitals)
+    return ADW_COMBO_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found = find_hospital_combo (child, hospitals);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+preselect_hospital (BbHospitalDetail *self,
+                    BbPage           *page,
+                    gint64            hospital_id)
+{
+  BbHospitalList *hospitals = bb_client_context_get_hospitals (self->context);
+  GParamSpec *pspec;
+  AdwComboRow *combo;
+  guint position;
+
+  /* A page that takes the hospital as a property gets it that way... */
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (page), "hospital-id");
+  if (pspec != NULL && (pspec->flags & G_PARAM_WRITABLE) != 0 && pspec->value_type == G_TYPE_INT64)
+    {
+      g_object_set (page, "hospital-id", hospital_id, NULL);
+      return;
+    }
+  /* ...otherwise its chooser over the shared hospital list is set. */
+  combo = find_hospital_combo (GTK_WIDGET (page), G_LIST_MODEL (hospitals));
+  if (combo != NULL && bb_hospital_list_lookup (hospitals, hospital_id, &position) != NULL)
+    adw_combo_row_set_selected (combo, position);
+}
+
 static void
 show_enquiry_form (BbHospitalDetail *self,
                    BbWindow         *window,
                    gint64            hospital_id)
 {
   BbPage *page = bb_window_get_page (window, "enquiries");
-  GParamSpec *pspec;
 
   if (page == NULL)
     {
       bb_window_add_toast (window, _("This version of Bedboard cannot send enquiries"));
       return;
     }
-  /* The enquiries page takes the hospital to preselect as "hospital-id". */
-  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (page), "hospital-id");
-  if (pspec != NULL && (pspec->flags & G_PARAM_WRITABLE) != 0 && pspec->value_type == G_TYPE_INT64)
-    g_object_set (page, "hospital-id", hospital_id, NULL);
+  preselect_hospital (self, page, hospital_id);
   if (bb_window_show_page (window, "enquiries"))
     {
       self->pending_enquiry = 0;

@@ -7,8 +7,9 @@
  * live events update in place; the forecast is fetched when the hospital is
  * set and on refresh.
  *
- * "Send an enquiry" shows the window's "enquiries" page, first setting its
- * gint64 property "hospital-id" (when it has one) to preselect the hospital;
+ * "Send an enquiry" shows the window's "enquiries" page with the hospital
+ * preselected: through its gint64 property "hospital-id" when it has one,
+ * else in its AdwComboRow over the context's hospital list;
  * if the page is hidden for the role, it asks the user to log in and goes
  * there once they have.
  *

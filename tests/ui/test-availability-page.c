@@ -773,6 +773,23 @@ test_offline_keeps_the_snapshot (Fixture       *f,
   gtk_window_destroy (window);
 }
 
+static AdwComboRow *
+find_hospital_combo (GtkWidget  *widget,
+                     GListModel *hospitals)
+{
+  if (ADW_IS_COMBO_ROW (widget) && adw_combo_row_get_model (ADW_COMBO_ROW (widget)) == hospitals)
+    return ADW_COMBO_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found = find_hospital_combo (child, hospitals);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static gboolean
 window_page_ready (gpointer data)
 {
@@ -828,6 +845,18 @@ test_enquiry_button_opens_the_enquiry_form (Fixture       *f,
 
       g_object_get (enquiries, "hospital-id", &chosen, NULL);
       g_assert_cmpint (chosen, ==, id);
+    }
+  else
+    {
+      /* The form's hospital chooser shows it. */
+      AdwComboRow *combo = find_hospital_combo (GTK_WIDGET (enquiries),
+                                                G_LIST_MODEL (bb_client_context_get_hospitals (f->context)));
+      BbHospitalItem *chosen;
+
+      g_assert_nonnull (combo);
+      chosen = adw_combo_row_get_selected_item (combo);
+      g_assert_nonnull (chosen);
+      g_assert_cmpint (bb_hospital_item_get_id (chosen), ==, id);
     }
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
