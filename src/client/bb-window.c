@@ -11,12 +11,11 @@
 
 #include <glib/gi18n.h>
 
-#include "bb-booking-page.h"
 #include "bb-forecast-page.h"
-
 #include "bb-availability-page.h"
 #include "bb-ward-board-page.h"
 #include "bb-enquiries-page.h"
+#include "bb-booking-page.h"
 
 /* The pages, in the order of the view switcher. One line per page:
  *   { "name", bb_name_page_get_type },
@@ -49,7 +48,7 @@ struct _BbWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkMenuButton        *menu_button;
   GtkButton            *login_button;
-  GtkLabel             *user_label;
+  AdwAvatar            *user_avatar;
   GtkRevealer          *offline_revealer;
   GtkLabel             *offline_label;
   GtkLabel             *retry_label;
@@ -187,32 +186,6 @@ on_context_state_cb (BbWindow   *self,
     g_clear_handle_id (&self->tick_source, g_source_remove);
 }
 
-static void
-rebuild_menu (BbWindow *self)
-{
-  BbSession *session = bb_client_context_get_session (self->context);
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) account = g_menu_new ();
-  g_autoptr(GMenu) app = g_menu_new ();
-  g_autoptr(GMenu) quit = g_menu_new ();
-
-  if (bb_session_is_logged_in (session))
-    {
-      g_menu_append (account, _("_Switch User…"), "app.login");
-      g_menu_append (account, _("Log _Out"), "app.logout");
-    }
-  else
-    g_menu_append (account, _("_Log In…"), "app.login");
-  g_menu_append (app, _("_Preferences"), "app.preferences");
-  g_menu_append (app, _("_Keyboard Shortcuts"), "win.show-help-overlay");
-  g_menu_append (app, _("_About Bedboard"), "app.about");
-  g_menu_append (quit, _("_Quit"), "app.quit");
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (account));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (app));
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (quit));
-  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
-}
-
 static const char *
 role_label (BbRole role)
 {
@@ -224,6 +197,36 @@ role_label (BbRole role)
     case BB_ROLE_NONE:
     default: return _("Public");
     }
+}
+
+static void
+rebuild_menu (BbWindow *self)
+{
+  BbSession *session = bb_client_context_get_session (self->context);
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) account = g_menu_new ();
+  g_autoptr(GMenu) app = g_menu_new ();
+  g_autoptr(GMenu) quit = g_menu_new ();
+  g_autofree char *who = NULL;
+
+  if (bb_session_is_logged_in (session))
+    {
+      g_menu_append (account, _("_Switch User…"), "app.login");
+      g_menu_append (account, _("Log _Out"), "app.logout");
+      /* Translators: the user's name and role, e.g. "Ann Miller · Staff". */
+      who = g_strdup_printf (_("%s · %s"), bb_session_get_name (session),
+                             role_label (bb_session_get_role (session)));
+    }
+  else
+    g_menu_append (account, _("_Log In…"), "app.login");
+  g_menu_append (app, _("_Preferences"), "app.preferences");
+  g_menu_append (app, _("_Keyboard Shortcuts"), "win.show-help-overlay");
+  g_menu_append (app, _("_About Bedboard"), "app.about");
+  g_menu_append (quit, _("_Quit"), "app.quit");
+  g_menu_append_section (menu, who, G_MENU_MODEL (account));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (app));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (quit));
+  gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
 }
 
 static void
@@ -250,12 +253,15 @@ update_pages_for_role (BbWindow *self)
     adw_view_stack_set_visible_child (self->stack, first_visible);
 
   gtk_widget_set_visible (GTK_WIDGET (self->login_button), !bb_session_is_logged_in (session));
-  gtk_widget_set_visible (GTK_WIDGET (self->user_label), bb_session_is_logged_in (session));
+  gtk_widget_set_visible (GTK_WIDGET (self->user_avatar), bb_session_is_logged_in (session));
   if (bb_session_is_logged_in (session))
     {
-      g_autofree char *text = g_strdup_printf ("%s · %s", bb_session_get_name (session), role_label (role));
+      g_autofree char *text = g_strdup_printf (_("%s · %s"), bb_session_get_name (session), role_label (role));
 
-      gtk_label_set_text (self->user_label, text);
+      adw_avatar_set_text (self->user_avatar, bb_session_get_name (session));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->user_avatar), text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->user_avatar),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
     }
   rebuild_menu (self);
   update_main_stack (self);
@@ -477,7 +483,7 @@ bb_window_class_init (BbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BbWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, BbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BbWindow, login_button);
-  gtk_widget_class_bind_template_child (widget_class, BbWindow, user_label);
+  gtk_widget_class_bind_template_child (widget_class, BbWindow, user_avatar);
   gtk_widget_class_bind_template_child (widget_class, BbWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, BbWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, BbWindow, retry_label);

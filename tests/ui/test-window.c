@@ -225,18 +225,18 @@ test_window_shows_pages_by_role (Fixture       *f,
   };
   BbSession *session;
   GtkWidget *login_button;
-  GtkWidget *user_label;
+  GtkWidget *user_avatar;
 
   make_window (f, f->server->base_url);
   session = bb_client_context_get_session (f->context);
   login_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "login_button"));
-  user_label = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "user_label"));
+  user_avatar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "user_avatar"));
 
   g_assert_true (wait_until (window_shows_data, f, 20));
   g_assert_false (gtk_revealer_get_reveal_child (
     GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_revealer"))));
   g_assert_true (gtk_widget_get_visible (login_button));
-  g_assert_false (gtk_widget_get_visible (user_label));
+  g_assert_false (gtk_widget_get_visible (user_avatar));
   assert_pages_follow_role (f, BB_ROLE_NONE);
 
   for (guint i = 0; i < G_N_ELEMENTS (users); i++)
@@ -246,8 +246,9 @@ test_window_shows_pages_by_role (Fixture       *f,
       g_assert_true (wait_until (logged_in_role, f, 20));
       g_assert_cmpint (bb_session_get_role (session), ==, users[i].role);
       g_assert_false (gtk_widget_get_visible (login_button));
-      g_assert_true (gtk_widget_get_visible (user_label));
-      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (user_label)), bb_session_get_name (session)));
+      g_assert_true (gtk_widget_get_visible (user_avatar));
+      g_assert_cmpstr (adw_avatar_get_text (ADW_AVATAR (user_avatar)), ==, bb_session_get_name (session));
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (user_avatar), bb_session_get_name (session)));
       assert_pages_follow_role (f, users[i].role);
     }
 
