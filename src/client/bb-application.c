@@ -34,6 +34,7 @@ struct _BbApplication
   gulong           ready_handler;
   BbPage          *waiting_page;
   int              exit_status;
+  gint64           started_at;  /* monotonic µs, for the time to data */
 };
 
 G_DEFINE_FINAL_TYPE (BbApplication, bb_application, ADW_TYPE_APPLICATION)
@@ -130,6 +131,7 @@ on_render_timeout_cb (gpointer user_data)
 static void
 render_soon (BbApplication *self)
 {
+  g_message ("Ready to render %.0f ms after start", (g_get_monotonic_time () - self->started_at) / 1000.0);
   stop_waiting (self);
   /* Let the page lay out and draw its new data (list rows are created on
    * the next frames) before it is rendered. */
@@ -439,6 +441,7 @@ bb_application_class_init (BbApplicationClass *klass)
 static void
 bb_application_init (BbApplication *self)
 {
+  self->started_at = g_get_monotonic_time ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_application_set_option_context_summary (G_APPLICATION (self),
