@@ -76,6 +76,14 @@ BbLosModel  *bb_los_recipe_train       (BbLosKind     kind,
 /* {"test": {...}, "baselines": {...}} for the rows where eval_rows is TRUE;
  * baselines are built from the rows where base_rows is TRUE (NULL: use the
  * card's training statistics for the median and skip tables). */
+/* A new model whose booster gives every margin mu + offset (the same card,
+ * by reference): ward-los's location calibration. check_rows (n_check
+ * encoded rows, may be 0) are predicted before and after to make sure. */
+BbLosModel  *bb_los_recipe_shift_margins (BbLosModel   *model,
+                                          double        offset,
+                                          const float  *check_rows,
+                                          guint         n_check,
+                                          GError      **error);
 JsonObject  *bb_los_recipe_evaluate    (BbLosModel   *model,
                                         BbLosKind     kind,
                                         BbLosTable   *table,

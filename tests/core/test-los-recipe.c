@@ -3,7 +3,7 @@
  * SPARCS-shaped table: split, whole-day predictions, the diagnosis x risk
  * baseline, statistics, and a split that does not move with the seed; and
  * the icu-los recipe's choice of distribution and its interval calibration
- * on a synthetic eICU-shaped table. */
+ * on a synthetic eICU-shaped table; ward-los's margin offset. */
 #include "config.h"
 
 #include <math.h>
@@ -15,8 +15,13 @@ static const char *diagnoses[] = { "CIR019", "DIG001", "MUS010", "NEO030", "PRG0
 static const double dx_days[] = { 4.0, 2.0, 3.0, 6.0, 2.5 };
 static const char *risks[] = { "Minor", "Moderate", "Major", "Extreme" };
 
+/* tail: stays that do not depend on the features, mostly 2 days with a
+ * long right tail (35% stay 3 days or more, each further day with
+ * probability 0.8): a shape no symmetric distribution of ln(stay) fits at
+ * both ends, with whole-day medians that a small shift does not change. */
 static BbLosTable *
-sparcs_like_table (guint n)
+sparcs_like_table (guint    n,
+                   gboolean tail)
 {
   g_autoptr(GString) csv = g_string_new ("Patient.Disposition,los,deathrisk,age,Hospital.Service.Area,"
                                          "Hospital.County,Gender,Race,Ethnicity,Type.of.Admission,"
@@ -32,6 +37,15 @@ sparcs_like_table (guint n)
       double stay = dx_days[d] * (1 + 0.6 * r) * exp (g_rand_double_range (rand, -0.4, 0.4));
       int los = MAX (1, (int) lround (stay));
 
+      if (tail)
+        {
+          double u = g_rand_double (rand);
+
+          los = u < 0.1 ? 1 : u < 0.8 ? 2 : 3;
+          while (los >= 3 && los < 60 && g_rand_double (rand) < 0.85)
+            los++;
+        }
+
       g_string_append_printf (csv, "Home or Self Care,%d,%s,%s,New York City,%s,%s,Other Race,Unknown,"
                               "Elective,%s,%s\n", los, risks[r],
                               g_rand_boolean (rand) ? "50 to 69" : "18 to 29",
@@ -46,7 +60,7 @@ sparcs_like_table (guint n)
 static void
 test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines (void)
 {
-  g_autoptr(BbLosTable) table = sparcs_like_table (600);
+  g_autoptr(BbLosTable) table = sparcs_like_table (600, FALSE);
   g_autoptr(GError) error = NULL;
   g_autoptr(BbLosModel) model = NULL;
   BbLosCard *card;
@@ -95,6 +109,115 @@ test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines (void)
   g_assert_cmpfloat (p.median_days, ==, round (p.median_days));
   g_assert_cmpfloat (p.p10_days, >=, 1);
   g_assert_cmpfloat (p.median_days, >, 6);
+}
+
+/* The location calibration on stays with a long right tail: the card
+ * lists the candidates from no shift up, the chosen one has no worse MAE
+ * than no shift and the least biased next-day discharges of those, its
+ * scale is the card's, and the booster carries its offset. */
+static void
+test_ward_recipe_chooses_the_margin_offset_by_next_day_discharges (void)
+{
+  g_autoptr(BbLosTable) table = sparcs_like_table (1500, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbLosModel) model = NULL;
+  g_autoptr(GBytes) booster = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *location, *first, *chosen = NULL;
+  JsonArray *candidates;
+  const char *data, *at;
+  gsize len;
+  double offset, base, mae0, best = INFINITY;
+
+  model = bb_los_recipe_train (BB_LOS_KIND_WARD, table, NULL, NULL, 42, FALSE, &error);
+  g_assert_no_error (error);
+  location = json_object_get_object_member (bb_los_card_get_section (bb_los_model_get_card (model), "training"),
+                                            "location_calibration");
+  g_assert_nonnull (location);
+  offset = json_object_get_double_member (location, "offset");
+  candidates = json_object_get_array_member (location, "candidates");
+  g_assert_cmpuint (json_array_get_length (candidates), >=, 2);
+  first = json_array_get_object_element (candidates, 0);
+  g_assert_cmpfloat (json_object_get_double_member (first, "offset"), ==, 0);
+  /* a symmetric distribution forecasts too many discharges for this tail */
+  g_assert_cmpfloat (json_object_get_double_member (first, "next_day_bias"), >, 0.02);
+  mae0 = json_object_get_double_member (first, "mae_days");
+  for (guint k = 0; k < json_array_get_length (candidates); k++)
+    {
+      JsonObject *c = json_array_get_object_element (candidates, k);
+
+      g_assert_cmpfloat_with_epsilon (json_object_get_double_member (c, "offset"), 0.02 * k, 1e-9);
+      if (json_object_get_boolean_member (c, "chosen"))
+        {
+          g_assert_null (chosen);
+          chosen = c;
+        }
+      if (json_object_get_double_member (c, "mae_days") <= mae0)
+        best = MIN (best, fabs (json_object_get_double_member (c, "next_day_bias")));
+    }
+  g_assert_nonnull (chosen);
+  g_assert_cmpfloat (json_object_get_double_member (chosen, "offset"), ==, offset);
+  g_assert_cmpfloat (json_object_get_double_member (chosen, "mae_days"), <=, mae0);
+  g_assert_cmpfloat (fabs (json_object_get_double_member (chosen, "next_day_bias")), ==, best);
+  g_assert_cmpfloat (json_object_get_double_member (chosen, "scale"), ==,
+                     bb_los_card_get_scale (bb_los_model_get_card (model)));
+
+  /* the booster's base margin ln(base_score) is XGBoost's 0.5 moved by the offset */
+  booster = bb_los_model_get_booster_bytes (model, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (booster, &len);
+  for (at = data; at + 20 < data + len && memcmp (at, "base_scoreSL", 12) != 0; at++)
+    ;
+  g_assert_true (at + 20 < data + len);
+  text = g_strndup (at + 20, (guchar) at[19]);  /* 'L', 8-byte big-endian length, text */
+  base = g_ascii_strtod (text, NULL);
+  g_assert_cmpfloat_with_epsilon (log (base / 0.5), offset, 1e-6);
+}
+
+/* Shifting a booster's margins moves every prediction's mu by the offset
+ * and its median by the factor exp(offset), and survives a save and load
+ * of the booster bytes. */
+static void
+test_shifted_margins_move_every_prediction_by_the_offset (void)
+{
+  g_autoptr(BbLosTable) table = sparcs_like_table (400, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbLosModel) model = NULL, shifted = NULL, reloaded = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree float *rows = NULL;
+  g_autofree double *mu = NULL, *mu_shifted = NULL, *mu_reloaded = NULL;
+  BbLosCard *card;
+  guint n = bb_los_table_get_n_rows (table);
+
+  model = bb_los_recipe_train (BB_LOS_KIND_WARD, table, NULL, NULL, 7, FALSE, &error);
+  g_assert_no_error (error);
+  card = bb_los_model_get_card (model);
+  rows = bb_los_card_encode_table (card, table, BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, &error);
+  g_assert_no_error (error);
+  shifted = bb_los_recipe_shift_margins (model, 0.25, rows, n, &error);
+  g_assert_no_error (error);
+  bytes = bb_los_model_get_booster_bytes (shifted, &error);
+  g_assert_no_error (error);
+  reloaded = bb_los_model_new (card, bytes, &error);
+  g_assert_no_error (error);
+
+  mu = g_new (double, n);
+  mu_shifted = g_new (double, n);
+  mu_reloaded = g_new (double, n);
+  g_assert_true (bb_los_model_predict_margins (model, rows, n, mu, &error));
+  g_assert_true (bb_los_model_predict_margins (shifted, rows, n, mu_shifted, &error));
+  g_assert_true (bb_los_model_predict_margins (reloaded, rows, n, mu_reloaded, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      double m0 = bb_aft_quantile (bb_los_card_get_distribution (card), mu[i], bb_los_card_get_scale (card), 0.5);
+      double m1 = bb_aft_quantile (bb_los_card_get_distribution (card), mu_shifted[i],
+                                   bb_los_card_get_scale (card), 0.5);
+
+      g_assert_cmpfloat_with_epsilon (mu_shifted[i] - mu[i], 0.25, 1e-5);
+      g_assert_cmpfloat (mu_reloaded[i], ==, mu_shifted[i]);
+      g_assert_cmpfloat_with_epsilon (m1 / m0, exp (0.25), 1e-4);
+    }
 }
 
 /* eICU-shaped rows whose stay depends on age only (ln stay = 0.5 + 0.02
@@ -192,7 +315,7 @@ test_icu_recipe_chooses_the_distribution_by_cross_validated_likelihood (void)
 static void
 test_held_out_rows_do_not_depend_on_the_seed (void)
 {
-  g_autoptr(BbLosTable) table = sparcs_like_table (400);
+  g_autoptr(BbLosTable) table = sparcs_like_table (400, FALSE);
   g_autoptr(GError) error = NULL;
   g_autofree BbLosSplit *split = bb_los_recipe_split (BB_LOS_KIND_WARD, table, &error);
   guint test_rows = 0;
@@ -241,6 +364,10 @@ main (int    argc,
 
   g_test_add_func ("/los/recipe/ward-recipe-trains-predicts-whole-days-and-beats-the-baselines",
                    test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines);
+  g_test_add_func ("/los/recipe/ward-recipe-chooses-the-margin-offset-by-next-day-discharges",
+                   test_ward_recipe_chooses_the_margin_offset_by_next_day_discharges);
+  g_test_add_func ("/los/recipe/shifted-margins-move-every-prediction-by-the-offset",
+                   test_shifted_margins_move_every_prediction_by_the_offset);
   g_test_add_func ("/los/recipe/icu-recipe-chooses-the-distribution-by-cross-validated-likelihood",
                    test_icu_recipe_chooses_the_distribution_by_cross_validated_likelihood);
   g_test_add_func ("/los/recipe/held-out-rows-do-not-depend-on-the-seed",
