@@ -40,9 +40,9 @@ typedef struct
   /* Choose the distribution and training scale among the candidates below
    * by cross-validated log-likelihood (needs the cross-validation path). */
   gboolean            select_objective;
-  /* Shift every margin by a constant chosen on the validation rows so that
-   * the forecast's next-day discharges are unbiased without making the
-   * median's MAE worse (large data sets only; see calibrate_location). */
+  /* Shift every margin by a constant chosen on out-of-sample training stays
+   * so that the forecast's next-day discharges are less biased without
+   * making the median's MAE worse (see calibrate_location). */
   gboolean            calibrate_location;
   guint               rounds;
   const char * const *params;
