@@ -36,6 +36,7 @@ struct _BbClientContext
   gint64           offline_since;
   gint64           data_time;
   guint            snapshot_source;
+  gboolean         snapshot_path_given;
 };
 
 G_DEFINE_FINAL_TYPE (BbClientContext, bb_client_context, G_TYPE_OBJECT)
@@ -619,6 +620,29 @@ bb_client_context_init (BbClientContext *self)
 
 /* ---- public API ---- */
 
+static char *
+default_snapshot_path (const char *server_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *file = NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    file = g_strdup ("snapshot.json");
+  else
+    {
+      int port = g_uri_get_port (uri);
+      g_autofree char *where = port > 0 ? g_strdup_printf ("%s-%d", g_uri_get_host (uri), port)
+                                        : g_strdup (g_uri_get_host (uri));
+
+      /* Only characters that are safe in a file name. */
+      for (char *p = where; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
+          *p = '_';
+      file = g_strdup_printf ("snapshot-%s.json", where);
+    }
+  return g_build_filename (g_get_user_cache_dir (), "bedboard", file, NULL);
+}
+
 BbClientContext *
 bb_client_context_new (GSettings  *settings,
                        const char *server_url,
@@ -637,7 +661,15 @@ bb_client_context_new (GSettings  *settings,
   self->api = bb_api_client_new (url);
   self->session = bb_session_new (self->api);
   self->live_events = bb_live_events_new (self->api);
-  self->snapshot = bb_snapshot_cache_new (snapshot_path);
+  self->snapshot_path_given = snapshot_path != NULL;
+  if (snapshot_path != NULL)
+    self->snapshot = bb_snapshot_cache_new (snapshot_path);
+  else
+    {
+      g_autofree char *path = default_snapshot_path (url);
+
+      self->snapshot = bb_snapshot_cache_new (path);
+    }
 
   g_signal_connect_object (self->live_events, "bed-changed", G_CALLBACK (on_bed_changed_cb),
                            self, G_CONNECT_SWAPPED);
@@ -743,8 +775,31 @@ bb_client_context_set_server_url (BbClientContext *self,
   self->reloading = FALSE;
   bb_live_events_stop (self->live_events);
   bb_session_forget (self->session);
+  g_clear_handle_id (&self->snapshot_source, g_source_remove);
   bb_api_client_set_base_url (self->api, server_url);
+  if (!self->snapshot_path_given)
+    {
+      g_autofree char *path = default_snapshot_path (server_url);
+
+      g_clear_object (&self->snapshot);
+      self->snapshot = bb_snapshot_cache_new (path);
+    }
+  g_hash_table_remove_all (self->models);
+
+  /* Nothing of the old server stays on show. */
+  {
+    g_autoptr(GPtrArray) none = g_ptr_array_new ();
+
+    bb_hospital_list_set (self->hospitals, none);
+  }
+  g_object_freeze_notify (G_OBJECT (self));
   set_bool (self, &self->online, FALSE, PROP_ONLINE);
+  set_bool (self, &self->loaded, FALSE, PROP_LOADED);
+  set_bool (self, &self->first_run_failed, FALSE, PROP_FIRST_RUN_FAILED);
+  set_time (self, &self->offline_since, 0, PROP_OFFLINE_SINCE);
+  set_time (self, &self->data_time, 0, PROP_DATA_TIME);
+  g_object_thaw_notify (G_OBJECT (self));
+  reload_bed_lists (self);
   if (self->started)
     {
       /* Another server: its events have their own numbers. */

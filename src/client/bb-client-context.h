@@ -37,7 +37,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BbClientContext, bb_client_context, BB, CLIENT_CONTEXT, GObject)
 
 /* settings may be NULL (then the URL must be given); server_url NULL: the
- * settings' server-url. snapshot_path NULL: the default cache file. */
+ * settings' server-url. snapshot_path NULL: one file per server under
+ * g_get_user_cache_dir()/bedboard (snapshot-HOST-PORT.json), so another
+ * server's data is never shown as this one's. */
 BbClientContext *bb_client_context_new                (GSettings       *settings,
                                                        const char      *server_url,
                                                        const char      *snapshot_path);

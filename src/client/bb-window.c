@@ -279,6 +279,17 @@ on_session_role_cb (BbWindow   *self,
 }
 
 static void
+on_server_changed_cb (BbWindow    *self,
+                      GParamSpec  *pspec,
+                      BbApiClient *api)
+{
+  /* Another server: every page shows its data instead. */
+  for (guint i = 0; i < self->page_widgets->len; i++)
+    bb_page_refresh (g_ptr_array_index (self->page_widgets, i));
+  update_main_stack (self);
+}
+
+static void
 on_session_logged_in_cb (BbWindow   *self,
                          GParamSpec *pspec,
                          BbSession  *session)
@@ -393,6 +404,8 @@ bb_window_constructed (GObject *object)
   g_signal_connect_object (self->context, "notify::first-run-failed", G_CALLBACK (on_context_state_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->context, "notify::data-time", G_CALLBACK (on_context_state_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (live, "notify::retry-in", G_CALLBACK (on_retry_in_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (bb_client_context_get_api (self->context), "notify::base-url",
+                           G_CALLBACK (on_server_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (live, "notify::connected", G_CALLBACK (on_context_state_cb), self, G_CONNECT_SWAPPED);
 
   update_pages_for_role (self);

@@ -433,10 +433,40 @@ test_snapshot_round_trip_and_bad_files (void)
   g_rmdir (dir);
 }
 
+static void
+test_snapshot_is_kept_per_server (void)
+{
+  g_autoptr(BbClientContext) context = bb_client_context_new (NULL, "http://127.0.0.1:9", NULL);
+  BbHospitalList *hospitals = bb_client_context_get_hospitals (context);
+  const gint64 ids[] = { 1 };
+  const guint free_beds[] = { 2 };
+  g_autoptr(GPtrArray) array = make_hospitals (ids, free_beds, 1);
+  g_autofree char *expected = g_build_filename (g_get_user_cache_dir (), "bedboard",
+                                                "snapshot-127.0.0.1-9.json", NULL);
+  g_autofree char *other = g_build_filename (g_get_user_cache_dir (), "bedboard",
+                                             "snapshot-beds.example.org-8470.json", NULL);
+
+  g_assert_cmpstr (bb_snapshot_cache_get_path (bb_client_context_get_snapshot_cache (context)), ==, expected);
+  bb_hospital_list_set (hospitals, array);
+
+  /* Another server: its own snapshot, and nothing of the old one shown. */
+  bb_client_context_set_server_url (context, "http://beds.example.org:8470");
+  g_assert_cmpstr (bb_snapshot_cache_get_path (bb_client_context_get_snapshot_cache (context)), ==, other);
+  g_assert_cmpstr (bb_api_client_get_base_url (bb_client_context_get_api (context)), ==,
+                   "http://beds.example.org:8470");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (hospitals)), ==, 0);
+  g_assert_false (bb_client_context_get_loaded (context));
+  g_assert_cmpint (bb_client_context_get_data_time (context), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *cache = g_dir_make_tmp ("bb-models-cache-XXXXXX", NULL);
+
+  /* Before GLib reads it: the default snapshot paths go under here. */
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/client/models/hospital-list/a-reload-changes-only-the-changed-row",
@@ -456,5 +486,13 @@ main (int   argc,
   g_test_add_func ("/client/snapshot/round-trips-and-refuses-bad-files",
                    test_snapshot_round_trip_and_bad_files);
 
-  return g_test_run ();
+  g_test_add_func ("/client/snapshot/is-kept-per-server",
+                   test_snapshot_is_kept_per_server);
+
+  {
+    int status = g_test_run ();
+
+    g_rmdir (cache);
+    return status;
+  }
 }
