@@ -37,7 +37,6 @@ struct _BbEnquiriesPage
   guint               busy;           /* calls under way */
   gboolean            ready;
   gboolean            loaded;         /* the list has loaded for this role */
-  GPtrArray          *toasts;         /* AdwToast shown to this user */
 
   /* template */
   AdwToastOverlay    *toast_overlay;
@@ -120,32 +119,10 @@ update_ready (BbEnquiriesPage *self)
 }
 
 static void
-on_toast_dismissed_cb (BbEnquiriesPage *self,
-                       AdwToast        *toast)
-{
-  g_ptr_array_remove (self->toasts, toast);
-}
-
-static void
 toast (BbEnquiriesPage *self,
        const char      *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  g_ptr_array_add (self->toasts, g_object_ref (toast));
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-/* Another user at the desk should not read the last one's news. */
-static void
-dismiss_toasts (BbEnquiriesPage *self)
-{
-  g_autoptr(GPtrArray) toasts = g_steal_pointer (&self->toasts);
-
-  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < toasts->len; i++)
-    adw_toast_dismiss (g_ptr_array_index (toasts, i));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 static void
@@ -335,8 +312,8 @@ on_rated_cb (GObject      *source,
         toast (self, message);
       return;
     }
+  /* The row shows the new rating: that is the feedback. */
   store_enquiry (self, enquiry);
-  toast (self, _("Thank you for rating the answer"));
 }
 
 static void
@@ -482,6 +459,15 @@ on_message_changed_cb (BbEnquiriesPage *self,
                        GtkTextBuffer   *buffer)
 {
   gtk_widget_remove_css_class (gtk_widget_get_parent (GTK_WIDGET (self->message_view)), "error");
+}
+
+static void
+on_reply_changed_cb (BbEnquiriesPage *self,
+                     GtkTextBuffer   *buffer)
+{
+  /* The reason shown was about the text before this change. */
+  gtk_widget_set_visible (GTK_WIDGET (self->reply_error_label), FALSE);
+  gtk_widget_remove_css_class (gtk_widget_get_parent (GTK_WIDGET (self->reply_view)), "error");
 }
 
 typedef struct
@@ -774,9 +760,9 @@ on_enquiry_changed_cb (GObject      *source,
   if (answered)
     gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->reply_view), "", -1);
   gtk_widget_set_visible (GTK_WIDGET (self->reply_error_label), FALSE);
+  /* The status row and the answer shown say it worked. */
   store_enquiry (self, enquiry);
   show_detail (self);
-  toast (self, answered ? _("Answer sent") : _("Enquiry accepted"));
 }
 
 static void
@@ -802,6 +788,7 @@ on_reply_clicked_cb (BbEnquiriesPage *self)
                           is_blank (reply) ? _("Write an answer before sending.")
                                            : _("The answer is too long (at most 8000 bytes)."));
       gtk_widget_set_visible (GTK_WIDGET (self->reply_error_label), TRUE);
+      gtk_widget_add_css_class (gtk_widget_get_parent (GTK_WIDGET (self->reply_view)), "error");
       gtk_widget_grab_focus (GTK_WIDGET (self->reply_view));
       return;
     }
@@ -829,7 +816,6 @@ update_role (BbEnquiriesPage *self)
       if (gtk_editable_get_text (GTK_EDITABLE (self->contact_row))[0] == '\0' && bb_session_get_email (session) != NULL)
         gtk_editable_set_text (GTK_EDITABLE (self->contact_row), bb_session_get_email (session));
     }
-  dismiss_toasts (self);
   self->selected_id = 0;
   self->loaded = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self->sent_label), FALSE);
@@ -904,6 +890,8 @@ bb_enquiries_page_constructed (GObject *object)
   g_signal_connect_object (self->context, "notify::loaded", G_CALLBACK (on_context_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->message_view), "changed",
                            G_CALLBACK (on_message_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_text_view_get_buffer (self->reply_view), "changed",
+                           G_CALLBACK (on_reply_changed_cb), self, G_CONNECT_SWAPPED);
   self->reload_source = g_timeout_add_seconds (RELOAD_SECONDS, on_reload_timeout_cb, self);
   update_role (self);
 }
@@ -932,7 +920,6 @@ bb_enquiries_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->list_cancellable);
   g_clear_object (&self->context);
-  g_clear_pointer (&self->toasts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bb_enquiries_page_parent_class)->finalize (object);
 }
@@ -1031,7 +1018,6 @@ bb_enquiries_page_init (BbEnquiriesPage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->store = g_list_store_new (BB_TYPE_ENQUIRY_ITEM);
-  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->inbox_filter = gtk_custom_filter_new (inbox_filter_func, self, NULL);

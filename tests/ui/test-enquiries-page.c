@@ -5,8 +5,8 @@
  * sees the answer and rates it; bad input and a failed send keep the text
  * with a clear error. Users switch in one window, as on a shared desk.
  *
- * BB_ENQUIRIES_SCREENSHOT=FILE.png saves the family's view with the answer
- * (docs). */
+ * BB_ENQUIRIES_SCREENSHOT=FILE.png saves the family's view with the answer,
+ * BB_ENQUIRIES_INBOX_SCREENSHOT=FILE.png the staff's inbox (docs). */
 #include "config.h"
 
 #include <adwaita.h>
@@ -172,9 +172,10 @@ switch_user (Fixture    *f,
 }
 
 static void
-save_screenshot (Fixture *f)
+save_screenshot (Fixture    *f,
+                 const char *variable)
 {
-  const char *path = g_getenv ("BB_ENQUIRIES_SCREENSHOT");
+  const char *path = g_getenv (variable);
   g_autoptr(GError) error = NULL;
 
   if (path == NULL)
@@ -298,6 +299,8 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
   g_assert_true (gtk_widget_is_visible (child (f, "reply_error_label")));
   g_assert_false (bb_enquiries_page_get_busy (f->page));
   set_text (child (f, "reply_view"), ANSWER);
+  g_assert_false (gtk_widget_is_visible (child (f, "reply_error_label")));
+  save_screenshot (f, "BB_ENQUIRIES_INBOX_SCREENSHOT");
   click (child (f, "reply_button"));
   wait = (EnquiryWait) { f, id, "answered", -1 };
   g_assert_true (wait_until (enquiry_listed, &wait, 20));
@@ -310,7 +313,7 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
   wait = (EnquiryWait) { f, id, "answered", 0 };
   g_assert_true (wait_until (enquiry_listed, &wait, 20));
   g_assert_cmpstr (find_enquiry (&wait)->reply, ==, ANSWER);
-  save_screenshot (f);
+  save_screenshot (f, "BB_ENQUIRIES_SCREENSHOT");
   g_assert_nonnull (bb_enquiries_page_get_rate_button (f->page, id, 4));
   click (bb_enquiries_page_get_rate_button (f->page, id, 4));
   wait = (EnquiryWait) { f, id, "answered", 4 };
