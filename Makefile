@@ -11,7 +11,9 @@ DEMO_DB ?= $(BUILDDIR)/demo.db
 DEBS = meson ninja-build pkg-config gcc gettext python3 \
        libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libsodium-dev \
        libxgboost-dev zlib1g-dev sqlite3 curl \
-       libgtk-4-dev libadwaita-1-dev xvfb xauth desktop-file-utils appstream
+       libgtk-4-dev libadwaita-1-dev xvfb xauth desktop-file-utils appstream \
+       fonts-lohit-deva \
+       python3-dogtail at-spi2-core dbus-x11
 
 .PHONY: all deps print-debs build run check clean
 
@@ -61,7 +63,7 @@ run: build
 	  echo "No display for the client: the server keeps running at http://127.0.0.1:$(PORT) (Ctrl-C stops it)."; \
 	  wait $$server; exit 0; \
 	fi; \
-	GSETTINGS_SCHEMA_DIR=$(abspath $(BUILDDIR))/data $(BUILDDIR)/src/client/bedboard --server http://127.0.0.1:$(PORT)
+	GSETTINGS_SCHEMA_DIR=$(abspath $(BUILDDIR))/data BEDBOARD_LOCALEDIR=$(abspath $(BUILDDIR))/po $(BUILDDIR)/src/client/bedboard --server http://127.0.0.1:$(PORT)
 
 check: build
 	@rm -f $(BUILDDIR)/meson-logs/testlog.json

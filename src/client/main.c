@@ -15,10 +15,17 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(BbApplication) app = NULL;
+  const char *localedir;
   int status;
 
+  /* BEDBOARD_LOCALEDIR lets the uninstalled client use the build's
+   * translations (BUILDDIR/po, set by `meson devenv` and `make run`). */
+  localedir = g_getenv ("BEDBOARD_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
