@@ -267,52 +267,103 @@ offer_bookings (BbWardBoardPage *self)
                                (const char **) texts->pdata, ids->len);
 }
 
+/* The held and the confirmed bookings are asked for one after the other,
+ * so a hospital's long history of admitted and cancelled ones never loads. */
+typedef struct
+{
+  BbWardBoardPage *self;
+  GCancellable    *cancellable;
+  GPtrArray       *found;     /* BbBooking of the ward */
+  const char      *status;    /* the one being loaded */
+} BookingsLoad;
+
+static void
+bookings_load_free (BookingsLoad *load)
+{
+  g_clear_object (&load->self);
+  g_clear_object (&load->cancellable);
+  g_clear_pointer (&load->found, g_ptr_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BookingsLoad, bookings_load_free)
+
+static int
+compare_bookings_oldest_first (gconstpointer a,
+                               gconstpointer b)
+{
+  const BbBooking *x = *(BbBooking * const *) a;
+  const BbBooking *y = *(BbBooking * const *) b;
+
+  return x->created_at < y->created_at ? -1 : x->created_at > y->created_at ? 1 :
+         x->id < y->id ? -1 : x->id > y->id;
+}
+
 static void
 on_bookings_loaded_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  g_autoptr(BbWardBoardPage) self = user_data;
+  g_autoptr(BookingsLoad) load = user_data;
+  BbWardBoardPage *self = load->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) some = NULL;
   gint64 ward_id;
 
-  all = bb_api_client_list_bookings_finish (BB_API_CLIENT (source), result, &error);
-  if (all == NULL)
+  some = bb_api_client_list_bookings_finish (BB_API_CLIENT (source), result, &error);
+  if (some == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Loading the bookings: %s", error->message);
+        g_debug ("Loading the %s bookings: %s", load->status, error->message);
       return;
     }
-  if (self->beds == NULL)
+  if (self->beds == NULL || g_cancellable_is_cancelled (load->cancellable))
     return;
   ward_id = bb_bed_list_get_ward_id (self->beds);
-  g_clear_pointer (&self->bookings, g_ptr_array_unref);
-  self->bookings = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_booking_free);
-  /* Oldest first: the patient waiting longest is offered first. */
-  for (guint i = all->len; i > 0; i--)
+  for (guint i = some->len; i > 0; i--)
     {
-      BbBooking *booking = g_ptr_array_index (all, i - 1);
+      BbBooking *booking = g_ptr_array_index (some, i - 1);
 
       if (booking->ward_id == ward_id &&
           (booking->status == BB_BOOKING_HELD || booking->status == BB_BOOKING_CONFIRMED))
-        g_ptr_array_add (self->bookings, g_ptr_array_steal_index (all, i - 1));
+        g_ptr_array_add (load->found, g_ptr_array_steal_index (some, i - 1));
     }
+  if (g_str_equal (load->status, "held"))
+    {
+      BbApiClient *api = bb_client_context_get_api (self->context);
+      GCancellable *cancellable = load->cancellable;
+      gint64 hospital_id = bb_bed_list_get_hospital_id (self->beds);
+
+      load->status = "confirmed";
+      bb_api_client_list_bookings_async (api, hospital_id, "confirmed", cancellable,
+                                         on_bookings_loaded_cb, g_steal_pointer (&load));
+      return;
+    }
+  /* Oldest first: the patient waiting longest is offered first. */
+  g_ptr_array_sort (load->found, compare_bookings_oldest_first);
+  g_clear_pointer (&self->bookings, g_ptr_array_unref);
+  self->bookings = g_steal_pointer (&load->found);
   offer_bookings (self);
 }
 
 static void
 load_bookings (BbWardBoardPage *self)
 {
+  BookingsLoad *load;
+
   g_cancellable_cancel (self->bookings_cancellable);
   g_clear_object (&self->bookings_cancellable);
   if (self->beds == NULL || self->context == NULL)
     return;
   self->bookings_cancellable = g_cancellable_new ();
+  load = g_new0 (BookingsLoad, 1);
+  load->self = g_object_ref (self);
+  load->cancellable = g_object_ref (self->bookings_cancellable);
+  load->found = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_booking_free);
+  load->status = "held";
   bb_api_client_list_bookings_async (bb_client_context_get_api (self->context),
-                                     bb_bed_list_get_hospital_id (self->beds), NULL,
-                                     self->bookings_cancellable, on_bookings_loaded_cb,
-                                     g_object_ref (self));
+                                     bb_bed_list_get_hospital_id (self->beds), load->status,
+                                     load->cancellable, on_bookings_loaded_cb, load);
 }
 
 /* ---- selection ---- */
