@@ -12,6 +12,7 @@
 
 #include "bb-login-dialog.h"
 #include "bb-preferences-window.h"
+#include "bb-watch-notifier.h"
 #include "bb-window.h"
 
 #define APPLICATION_ID "org.bedboard.Bedboard"
@@ -23,6 +24,7 @@ struct _BbApplication
 
   GSettings       *settings;
   BbClientContext *context;
+  BbWatchNotifier *notifier;
   BbWindow        *window;     /* weak */
 
   char            *server;
@@ -302,6 +304,21 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+on_alert_cb (BbApplication   *self,
+             const char      *id,
+             const char      *title,
+             const char      *body,
+             BbWatchNotifier *notifier)
+{
+  g_autoptr(GNotification) notification = g_notification_new (title);
+  g_autoptr(GIcon) icon = g_themed_icon_new (APPLICATION_ID);
+
+  g_notification_set_body (notification, body);
+  g_notification_set_icon (notification, icon);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
 on_logged_in_cb (BbApplication *self,
                  GParamSpec    *pspec,
                  BbSession     *session)
@@ -368,6 +385,13 @@ bb_application_startup (GApplication *app)
   g_signal_connect_object (bb_client_context_get_session (self->context), "notify::logged-in",
                            G_CALLBACK (on_logged_in_cb), self, G_CONNECT_SWAPPED);
   on_logged_in_cb (self, NULL, bb_client_context_get_session (self->context));
+
+  /* A screenshot run is not the user's session: no desktop notifications. */
+  if (self->screenshot == NULL)
+    {
+      self->notifier = bb_watch_notifier_new (self->context);
+      g_signal_connect_object (self->notifier, "alert", G_CALLBACK (on_alert_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 static void
@@ -415,6 +439,7 @@ bb_application_finalize (GObject *object)
 {
   BbApplication *self = (BbApplication *) object;
 
+  g_clear_object (&self->notifier);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_free (self->server);

@@ -11,6 +11,7 @@
 
 #include "bb-api-client.h"
 #include "bb-client-context.h"
+#include "bb-watch-notifier.h"
 #include "../server/bb-test-server.h"
 
 typedef struct
@@ -585,9 +586,9 @@ context_loaded (gpointer data)
 }
 
 static gboolean
-live_waits_four_seconds (gpointer data)
+live_waits_eight_seconds (gpointer data)
 {
-  return bb_live_events_get_retry_in (data) >= 4;
+  return bb_live_events_get_retry_in (data) >= 8;
 }
 
 typedef struct
@@ -688,10 +689,11 @@ test_offline_snapshot_and_replay (Fixture       *f,
   }
   bb_client_context_stop (cold);
 
-  /* Wait until the client backs off for 4 s, then bring the server back
-   * on the same database and port and change a bed before the client
-   * reconnects: the client must get that change replayed (since=). */
-  g_assert_true (wait_until (live_waits_four_seconds, live, 20));
+  /* Wait until the client backs off for 8 s (after 1, 2 and 4), then bring
+   * the server back on the same database and port and change a bed before
+   * the client reconnects: the client must get that change replayed
+   * (since=). 8 s leave room for a loaded machine. */
+  g_assert_true (wait_until (live_waits_eight_seconds, live, 30));
   restart[2] = port;
   bb_test_server_start (f->server, restart);
   g_assert_cmpuint (f->server->port, ==, (guint) atoi (port));
@@ -743,6 +745,135 @@ test_offline_snapshot_and_replay (Fixture       *f,
   bb_client_context_stop (context);
 }
 
+/* ---- alerts about watched wards ---- */
+
+static void
+on_alert (BbWatchNotifier *notifier,
+          const char      *id,
+          const char      *title,
+          const char      *body,
+          GPtrArray       *alerts)
+{
+  g_ptr_array_add (alerts, g_strdup_printf ("%s|%s|%s", id, title, body));
+}
+
+typedef struct
+{
+  GPtrArray  *alerts;
+  const char *prefix;
+} AlertWait;
+
+static gboolean
+alert_seen (gpointer data)
+{
+  AlertWait *w = data;
+
+  for (guint i = 0; i < w->alerts->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (w->alerts, i), w->prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+count_alerts (GPtrArray  *alerts,
+              const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < alerts->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (alerts, i), prefix);
+  return n;
+}
+
+static void
+test_watched_wards_raise_alerts (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
+  g_autoptr(BbClientContext) context = bb_client_context_new (NULL, f->server->base_url, snapshot);
+  g_autoptr(BbWatchNotifier) notifier = bb_watch_notifier_new (context);
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(BbHospitalItem) hospital = NULL;
+  g_autofree char *staff = NULL;
+  g_autofree char *bed_prefix = NULL;
+  g_autofree char *alarm_prefix = NULL;
+  const char *icu[] = { "icu", NULL };
+  GListModel *wards;
+  gint64 icu_ward = 0, full_ward = 0, free_bed = 0;
+  AlertWait wait;
+
+  g_signal_connect (notifier, "alert", G_CALLBACK (on_alert), alerts);
+  bb_client_context_start (context);
+  g_assert_true (wait_until (context_loaded_and_online, context, 20));
+
+  hospital = g_list_model_get_item (G_LIST_MODEL (bb_client_context_get_hospitals (context)), 0);
+  wards = bb_hospital_item_get_wards (hospital);
+  for (guint i = 0; i < g_list_model_get_n_items (wards); i++)
+    {
+      g_autoptr(BbWardItem) ward = g_list_model_get_item (wards, i);
+
+      if (icu_ward == 0 && g_strcmp0 (bb_ward_item_get_kind (ward), "icu") == 0 && bb_ward_item_get_free (ward) > 0)
+        icu_ward = bb_ward_item_get_id (ward);
+      if (full_ward == 0 && bb_ward_item_get_occupancy (ward) >= 0.92)
+        full_ward = bb_ward_item_get_id (ward);
+    }
+  g_assert_cmpint (icu_ward, >, 0);
+  g_assert_cmpint (full_ward, >, 0);
+
+  /* Every ICU is watched: a bed of one freeing is told. */
+  bb_watch_notifier_set_watched (notifier, NULL, 0, icu);
+  g_assert_true (bb_watch_notifier_watches (notifier, 999, "icu"));
+  g_assert_false (bb_watch_notifier_watches (notifier, 999, "general"));
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) beds = NULL;
+
+    bb_api_client_list_ward_beds_async (f->api, bb_hospital_item_get_id (hospital), icu_ward, NULL, on_result, &result);
+    beds = bb_api_client_list_ward_beds_finish (f->api, wait_result (&result), &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < beds->len && free_bed == 0; i++)
+      if (((BbBed *) g_ptr_array_index (beds, i))->status == BB_BED_STATUS_UNOCCUPIED &&
+          !((BbBed *) g_ptr_array_index (beds, i))->reserved)
+        free_bed = ((BbBed *) g_ptr_array_index (beds, i))->id;
+  }
+  g_assert_cmpint (free_bed, >, 0);
+  staff = bb_test_server_login (f->server, "staff@demo.bedboard", "demo");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/beds/%" G_GINT64_FORMAT "/status", free_bed);
+    g_autoptr(BbTestResponse) closed = bb_test_server_request (f->server, "POST", path, staff, "{\"status\": \"C\"}");
+    g_autoptr(BbTestResponse) opened = NULL;
+
+    g_assert_cmpuint (closed->status, ==, 200);
+    opened = bb_test_server_request (f->server, "POST", path, staff, "{\"status\": \"U\"}");
+    g_assert_cmpuint (opened->status, ==, 200);
+  }
+  bed_prefix = g_strdup_printf ("bed-free-%" G_GINT64_FORMAT "|", icu_ward);
+  wait.alerts = alerts;
+  wait.prefix = bed_prefix;
+  g_assert_true (wait_until (alert_seen, &wait, 20));
+  /* Closing the bed told nothing: only the freeing did. */
+  g_assert_cmpuint (count_alerts (alerts, "bed-free-"), ==, 1);
+
+  /* A ward at or over 92% now, watched by itself: its alarm is told once. */
+  bb_watch_notifier_set_watched (notifier, &full_ward, 1, NULL);
+  alarm_prefix = g_strdup_printf ("alarm-%" G_GINT64_FORMAT ":92|", full_ward);
+  wait.prefix = alarm_prefix;
+  g_assert_true (wait_until (alert_seen, &wait, 30));
+  for (guint i = 0; i < alerts->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (alerts, i), alarm_prefix))
+      g_assert_nonnull (strstr (g_ptr_array_index (alerts, i), "92%"));
+  bb_watch_notifier_check_forecasts (notifier);
+  {
+    gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_cmpuint (count_alerts (alerts, alarm_prefix), ==, 1);
+  bb_client_context_stop (context);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -761,6 +892,8 @@ main (int   argc,
               fixture_set_up, test_forecast_is_parsed, fixture_tear_down);
   g_test_add ("/client/api/an-ended-session-is-forgotten-and-public-data-still-loads", Fixture, NULL,
               fixture_set_up, test_ended_session_is_forgotten, fixture_tear_down);
+  g_test_add ("/client/notifier/watched-wards-raise-alerts-for-freed-beds-and-alarms", Fixture, NULL,
+              fixture_set_up, test_watched_wards_raise_alerts, fixture_tear_down);
   g_test_add ("/client/api/offline-shows-the-snapshot-and-reconnects-with-replay", Fixture, NULL,
               fixture_set_up, test_offline_snapshot_and_replay, fixture_tear_down);
 

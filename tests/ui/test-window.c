@@ -377,6 +377,7 @@ test_preferences_refuse_a_bad_address (Fixture       *f,
   BbApiClient *api;
 
   make_window (f, f->server->base_url);
+  g_assert_true (wait_until (window_shows_data, f, 20));
   api = bb_client_context_get_api (f->context);
   prefs = bb_preferences_window_new (GTK_WINDOW (f->window), f->context);
   gtk_window_present (GTK_WINDOW (prefs));
