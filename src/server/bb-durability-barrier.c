@@ -231,8 +231,14 @@ bb_durability_barrier_finalize (GObject *object)
    * waiter's task holds one too, so none is left. */
   g_assert (g_queue_is_empty (&self->waiters));
 
+  /* Remove our hook only: a newer barrier on the same store may own it. */
   if (self->db != NULL)
-    sqlite3_commit_hook (self->db, NULL, NULL);
+    {
+      gpointer previous = sqlite3_commit_hook (self->db, NULL, NULL);
+
+      if (previous != NULL && previous != self)
+        sqlite3_commit_hook (self->db, on_commit_cb, previous);
+    }
   g_clear_object (&self->store);
   if (self->wal_fd >= 0)
     close (self->wal_fd);
