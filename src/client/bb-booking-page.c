@@ -14,6 +14,7 @@
 
 #include "bb-booking-page.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -878,14 +879,14 @@ show_booking (BbBookingPage *self)
       BbBedItem *item = self->beds != NULL ? bb_bed_list_lookup (self->beds, b->bed_id, NULL) : NULL;
 
       bed = item != NULL ? g_strdup (bb_bed_item_get_label (item))
-                         : g_strdup_printf (_("bed %" G_GINT64_FORMAT), b->bed_id);
+                         : g_strdup_printf (_("bed %" PRId64), b->bed_id);
     }
 
   switch (b->status)
     {
     case BB_BOOKING_HELD:
       /* Translators: a booking's number. */
-      title = g_strdup_printf (_("Booking %" G_GINT64_FORMAT " is held"), b->id);
+      title = g_strdup_printf (_("Booking %" PRId64 " is held"), b->id);
       if (bed != NULL)
         {
           g_autofree char *until = format_local_time (b->expires_at);
@@ -902,7 +903,7 @@ show_booking (BbBookingPage *self)
         }
       break;
     case BB_BOOKING_CONFIRMED:
-      title = g_strdup_printf (_("Booking %" G_GINT64_FORMAT " is confirmed"), b->id);
+      title = g_strdup_printf (_("Booking %" PRId64 " is confirmed"), b->id);
       if (bed != NULL)
         subtitle = g_strdup_printf (_("Bed %s in %s, reserved on the ward board."), bed,
                                     self->ward != NULL ? bb_ward_item_get_name (self->ward) : "");
@@ -917,7 +918,7 @@ show_booking (BbBookingPage *self)
     case BB_BOOKING_CANCELLED:
     case BB_BOOKING_EXPIRED:
     default:
-      title = g_strdup_printf (_("Booking %" G_GINT64_FORMAT " is %s"), b->id, bb_booking_status_to_string (b->status));
+      title = g_strdup_printf (_("Booking %" PRId64 " is %s"), b->id, bb_booking_status_to_string (b->status));
       break;
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->booking_row), title);

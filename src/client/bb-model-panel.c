@@ -10,6 +10,7 @@
 
 #include "bb-model-panel.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <adwaita.h>
@@ -129,7 +130,7 @@ card_text (ModelEntry *e)
   if (isnan (e->card_mae))
     return g_strdup (_("The model card has no test numbers"));
   /* TRANSLATORS: held-out test stays, MAE in days, coverage in percent */
-  return g_strdup_printf (_("Model card, %" G_GINT64_FORMAT " held-out test stays: MAE %.2f days, "
+  return g_strdup_printf (_("Model card, %" PRId64 " held-out test stays: MAE %.2f days, "
                             "80%% interval covers %.0f%%"),
                           e->card_rows, e->card_mae, 100.0 * e->card_coverage);
 }
@@ -278,13 +279,13 @@ retrain_show (ModelEntry            *e,
         }
       if (status->swapped)
         /* TRANSLATORS: new version, held-out stays, its MAE, the old MAE, the old version */
-        text = g_strdup_printf (_("Swapped in version %s: its MAE on %" G_GINT64_FORMAT " held-out stays is "
+        text = g_strdup_printf (_("Swapped in version %s: its MAE on %" PRId64 " held-out stays is "
                                   "%.2f days, not worse than %.2f for version %s."),
                                 version ? version : "?", held_out, status->mae_after, status->mae_before,
                                 previous ? previous : "?");
       else
         /* TRANSLATORS: kept version, held-out stays, the new MAE, the old MAE */
-        text = g_strdup_printf (_("Kept version %s: the retrained model's MAE on %" G_GINT64_FORMAT " held-out "
+        text = g_strdup_printf (_("Kept version %s: the retrained model's MAE on %" PRId64 " held-out "
                                   "stays is %.2f days, worse than %.2f for the model in use."),
                                 previous ? previous : (e->version ? e->version : "?"), held_out,
                                 status->mae_after, status->mae_before);

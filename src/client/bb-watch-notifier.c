@@ -137,7 +137,9 @@ on_forecast_loaded_cb (GObject      *source,
 
           g_hash_table_add (self->alarmed, g_strdup (key));
           alert (self, id, a->level >= BB_FORECAST_ALARM_CRITICAL
+                           /* xgettext:no-c-format */
                            ? _("A ward is forecast over 92% of its beds")
+                           /* xgettext:no-c-format */
                            : _("A ward is forecast over 85% of its beds"), body);
         }
     }
