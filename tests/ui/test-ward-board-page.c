@@ -354,6 +354,9 @@ page_idle_with_error (gpointer data)
   return !bb_ward_board_page_get_busy (f->page) && bb_ward_board_page_get_last_error (f->page) != NULL;
 }
 
+static void ensure_free_beds (Fixture *f,
+                              guint    n);
+
 static gboolean
 page_not_busy (gpointer data)
 {
@@ -390,6 +393,8 @@ test_ward_board_marks_a_bed_clean (Fixture       *f,
       g_autoptr(BbTestResponse) response = NULL;
       g_autofree char *path = NULL;
 
+      g_assert_true (wait_until (admissions_loaded, f, 20));
+      ensure_free_beds (f, 1);
       position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
       g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
       free_bed = g_list_model_get_item (G_LIST_MODEL (selection), position);
@@ -431,9 +436,12 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
   g_autoptr(GHashTable) beds = NULL;
   g_autofree char *path = NULL;
   BedWait wait;
-  guint position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
+  guint position;
   gint64 id;
 
+  g_assert_true (wait_until (admissions_loaded, f, 20));
+  ensure_free_beds (f, 1);
+  position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
   bed = g_list_model_get_item (G_LIST_MODEL (selection), position);
   id = bb_bed_item_get_id (bed);
@@ -480,6 +488,83 @@ bed_has_admission (gpointer data)
   return bb_bed_item_get_status (w->bed) == BB_BED_STATUS_OCCUPIED && bb_bed_item_get_admission_id (w->bed) > 0;
 }
 
+/* Frees beds of ward 1 on the server (as housekeeping and discharges do)
+ * until it has at least n free ones, and waits for the board to show them. */
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} FreeWait;
+
+static guint
+count_free (Fixture *f)
+{
+  GListModel *model = G_LIST_MODEL (bb_ward_board_page_get_selection (f->page));
+  guint n_free = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BbBedItem) bed = g_list_model_get_item (model, i);
+
+      n_free += bb_bed_item_get_status (bed) == BB_BED_STATUS_UNOCCUPIED && !bb_bed_item_get_reserved (bed);
+    }
+  return n_free;
+}
+
+static gboolean
+enough_free (gpointer data)
+{
+  FreeWait *w = data;
+
+  return count_free (w->f) >= w->n;
+}
+
+static void
+ensure_free_beds (Fixture *f,
+                  guint    n)
+{
+  GListModel *model = G_LIST_MODEL (bb_ward_board_page_get_selection (f->page));
+  guint missing = count_free (f) < n ? n - count_free (f) : 0;
+  FreeWait wait = { f, n };
+
+  for (guint i = 0; i < g_list_model_get_n_items (model) && missing > 0; i++)
+    {
+      g_autoptr(BbBedItem) bed = g_list_model_get_item (model, i);
+      g_autofree char *path = g_strdup_printf ("/api/v1/beds/%" G_GINT64_FORMAT "/status", bb_bed_item_get_id (bed));
+      BbBedStatus status = bb_bed_item_get_status (bed);
+
+      if (bb_bed_item_get_reserved (bed) || status == BB_BED_STATUS_UNOCCUPIED)
+        continue;
+      if (status == BB_BED_STATUS_OCCUPIED)
+        {
+          g_autofree char *discharge = NULL;
+          g_autoptr(BbTestResponse) response = NULL;
+
+          if (bb_bed_item_get_admission_id (bed) == 0)
+            continue;
+          discharge = g_strdup_printf ("/api/v1/admissions/%" G_GINT64_FORMAT "/discharge",
+                                       bb_bed_item_get_admission_id (bed));
+          response = request_aside (f, "POST", discharge, NULL);
+          g_assert_cmpuint (response->status, ==, 200);
+          status = BB_BED_STATUS_HOUSEKEEPING;
+        }
+      if (status == BB_BED_STATUS_CONTAMINATED)
+        {
+          g_autoptr(BbTestResponse) response = request_aside (f, "POST", path, "{\"status\": \"H\"}");
+
+          g_assert_cmpuint (response->status, ==, 200);
+        }
+      {
+        g_autoptr(BbTestResponse) response = request_aside (f, "POST", path, "{\"status\": \"U\"}");
+
+        g_assert_cmpuint (response->status, ==, 200);
+      }
+      missing--;
+    }
+  g_assert_cmpuint (missing, ==, 0);
+  g_assert_true (wait_until (enough_free, &wait, 20));
+}
+
 static void
 test_ward_board_admits_and_transfers (Fixture       *f,
                                       gconstpointer  data)
@@ -496,6 +581,10 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   guint position;
   gint64 held_id;
   gint64 target_id;
+
+  /* One bed to hold, one to move the patient to. */
+  g_assert_true (wait_until (admissions_loaded, f, 20));
+  ensure_free_beds (f, 2);
 
   /* The admissions desk holds a bed for a patient on the way. */
   booking = request_aside (f, "POST", "/api/v1/bookings",
