@@ -55,7 +55,9 @@ struct _BbEnquiriesPage
   GtkToggleButton    *filter_accepted;
   GtkToggleButton    *filter_answered;
   GtkToggleButton    *filter_all;
-  GtkListBox         *inbox_list;
+  GtkListView        *inbox_list;
+  GtkLabel           *inbox_empty_label;
+  GtkSingleSelection *inbox_selection;
   GtkStack           *detail_stack;
   AdwActionRow       *from_row;
   AdwActionRow       *hospital_info_row;
@@ -616,24 +618,18 @@ on_filter_toggled_cb (BbEnquiriesPage *self,
     gtk_filter_changed (GTK_FILTER (self->inbox_filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
-static GtkWidget *
-create_inbox_row (gpointer item,
-                  gpointer user_data)
+/* Inbox rows: name and time, the message's first line, status and hospital. */
+static void
+on_inbox_setup_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
 {
-  BbEnquiriesPage *self = user_data;
-  const BbEnquiry *enquiry = bb_enquiry_item_get_record (item);
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *name = gtk_label_new (enquiry->name);
-  GtkWidget *when;
-  GtkWidget *message;
-  GtkWidget *meta;
-  g_autofree char *when_text = format_when (enquiry->created_at);
-  g_autofree char *message_text = excerpt (enquiry->message, 50);
-  g_autofree char *meta_text = g_strdup_printf ("%s · %s", bb_enquiry_status_word (enquiry->status),
-                                                hospital_name (self, enquiry->hospital_id));
-  g_autofree char *accessible = g_strdup_printf ("%s: %s (%s)", enquiry->name, message_text, meta_text);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *when = gtk_label_new (NULL);
+  GtkWidget *message = gtk_label_new (NULL);
+  GtkWidget *meta = gtk_label_new (NULL);
 
   gtk_widget_set_margin_top (box, 8);
   gtk_widget_set_margin_bottom (box, 8);
@@ -643,25 +639,59 @@ create_inbox_row (gpointer item,
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_widget_add_css_class (name, "heading");
-  when = gtk_label_new (when_text);
   gtk_widget_add_css_class (when, "caption");
   gtk_widget_add_css_class (when, "dim-label");
-  gtk_box_append (GTK_BOX (top), name);
-  gtk_box_append (GTK_BOX (top), when);
-  message = gtk_label_new (message_text);
   gtk_label_set_xalign (GTK_LABEL (message), 0);
   gtk_label_set_ellipsize (GTK_LABEL (message), PANGO_ELLIPSIZE_END);
-  meta = gtk_label_new (meta_text);
   gtk_label_set_xalign (GTK_LABEL (meta), 0);
   gtk_label_set_ellipsize (GTK_LABEL (meta), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (meta, "caption");
-  gtk_widget_add_css_class (meta, g_strcmp0 (enquiry->status, "open") == 0 ? "accent" : "dim-label");
+  gtk_box_append (GTK_BOX (top), name);
+  gtk_box_append (GTK_BOX (top), when);
   gtk_box_append (GTK_BOX (box), top);
   gtk_box_append (GTK_BOX (box), message);
   gtk_box_append (GTK_BOX (box), meta);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  return row;
+  g_object_set_data (G_OBJECT (box), "name", name);
+  g_object_set_data (G_OBJECT (box), "when", when);
+  g_object_set_data (G_OBJECT (box), "message", message);
+  g_object_set_data (G_OBJECT (box), "meta", meta);
+  gtk_list_item_set_child (list_item, box);
+}
+
+static void
+on_inbox_bind_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  BbEnquiriesPage *self = user_data;
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  const BbEnquiry *enquiry = bb_enquiry_item_get_record (gtk_list_item_get_item (list_item));
+  GtkWidget *meta = g_object_get_data (G_OBJECT (box), "meta");
+  gboolean open = g_strcmp0 (enquiry->status, "open") == 0;
+  g_autofree char *when_text = format_when (enquiry->created_at);
+  g_autofree char *message_text = excerpt (enquiry->message, 50);
+  g_autofree char *meta_text = g_strdup_printf ("%s · %s", bb_enquiry_status_word (enquiry->status),
+                                                hospital_name (self, enquiry->hospital_id));
+  g_autofree char *accessible = g_strdup_printf ("%s: %s (%s)", enquiry->name, message_text, meta_text);
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "name"), enquiry->name);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "when"), when_text);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "message"), message_text);
+  gtk_label_set_text (GTK_LABEL (meta), meta_text);
+  /* Open ones stand out; the others are done or being done. */
+  gtk_widget_remove_css_class (meta, open ? "dim-label" : "accent");
+  gtk_widget_add_css_class (meta, open ? "accent" : "dim-label");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+}
+
+static void
+on_inbox_changed_cb (BbEnquiriesPage *self,
+                     guint            position,
+                     guint            removed,
+                     guint            added,
+                     GListModel      *model)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->inbox_empty_label), g_list_model_get_n_items (model) == 0);
 }
 
 static void
@@ -707,17 +737,14 @@ show_detail (BbEnquiriesPage *self)
 }
 
 static void
-on_inbox_row_selected_cb (BbEnquiriesPage *self,
-                          GtkListBoxRow   *row,
-                          GtkListBox      *list)
+on_inbox_selected_cb (BbEnquiriesPage    *self,
+                      GParamSpec         *pspec,
+                      GtkSingleSelection *selection)
 {
-  g_autoptr(BbEnquiryItem) item = NULL;
+  BbEnquiryItem *item = gtk_single_selection_get_selected_item (selection);
   gint64 id;
 
-  /* Rows are rebuilt when an enquiry changes: the detail stays. */
-  if (row == NULL)
-    return;
-  item = g_list_model_get_item (G_LIST_MODEL (self->inbox_model), gtk_list_box_row_get_index (row));
+  /* An enquiry that changed or left the filter loses its row: the detail stays. */
   if (item == NULL)
     return;
   id = bb_enquiry_item_get_id (item);
@@ -879,11 +906,23 @@ bb_enquiries_page_constructed (GObject *object)
   gtk_widget_add_css_class (placeholder, "dim-label");
   gtk_list_box_set_placeholder (self->mine_list, placeholder);
 
-  gtk_list_box_bind_model (self->inbox_list, G_LIST_MODEL (self->inbox_model), create_inbox_row, self, NULL);
-  placeholder = gtk_label_new (_("Nothing here."));
-  gtk_widget_set_margin_top (placeholder, 24);
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_list_box_set_placeholder (self->inbox_list, placeholder);
+  {
+    GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect_object (factory, "setup", G_CALLBACK (on_inbox_setup_cb), self, 0);
+    g_signal_connect_object (factory, "bind", G_CALLBACK (on_inbox_bind_cb), self, 0);
+    gtk_list_view_set_factory (self->inbox_list, factory);
+    g_object_unref (factory);
+  }
+  self->inbox_selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->inbox_model)));
+  gtk_single_selection_set_autoselect (self->inbox_selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->inbox_selection, TRUE);
+  gtk_single_selection_set_selected (self->inbox_selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_object (self->inbox_selection, "notify::selected-item",
+                           G_CALLBACK (on_inbox_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->inbox_model, "items-changed",
+                           G_CALLBACK (on_inbox_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->inbox_list, GTK_SELECTION_MODEL (g_object_ref (self->inbox_selection)));
 
   g_signal_connect_object (bb_client_context_get_session (self->context), "notify::role",
                            G_CALLBACK (on_role_changed_cb), self, G_CONNECT_SWAPPED);
@@ -905,6 +944,7 @@ bb_enquiries_page_dispose (GObject *object)
   g_cancellable_cancel (self->list_cancellable);
   g_clear_handle_id (&self->reload_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), BB_TYPE_ENQUIRIES_PAGE);
+  g_clear_object (&self->inbox_selection);
   g_clear_object (&self->inbox_model);
   g_clear_object (&self->inbox_filter);
   g_clear_object (&self->store);
@@ -993,6 +1033,7 @@ bb_enquiries_page_class_init (BbEnquiriesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, filter_answered);
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, filter_all);
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, inbox_list);
+  gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, inbox_empty_label);
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, from_row);
   gtk_widget_class_bind_template_child (widget_class, BbEnquiriesPage, hospital_info_row);
@@ -1008,7 +1049,6 @@ bb_enquiries_page_class_init (BbEnquiriesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_send_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_inbox_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_accept_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reply_clicked_cb);
 }
@@ -1047,7 +1087,7 @@ bb_enquiries_page_select_enquiry (BbEnquiriesPage *self,
 
       if (bb_enquiry_item_get_id (item) == enquiry_id)
         {
-          gtk_list_box_select_row (self->inbox_list, gtk_list_box_get_row_at_index (self->inbox_list, i));
+          gtk_single_selection_set_selected (self->inbox_selection, i);
           return self->selected_id == enquiry_id;
         }
     }
