@@ -875,7 +875,8 @@ dispatch (BbServer          *self,
    * leaves only once the change is on disk. Routes that answer later
    * (paused) call _bb_server_unpause_when_durable themselves. */
   if (bb_durability_barrier_get_commits (self->barrier) != commits &&
-      soup_server_message_get_status (msg) != 0)
+      soup_server_message_get_status (msg) != 0 &&
+      g_object_get_data (G_OBJECT (msg), "bb-paused") == NULL)
     {
       _bb_server_pause_message (msg);
       _bb_server_unpause_when_durable (self, msg);
@@ -903,6 +904,7 @@ _bb_server_pause_message (SoupServerMessage *msg)
       g_object_set_data (G_OBJECT (msg), "bb-watched", GINT_TO_POINTER (TRUE));
       g_signal_connect (msg, "disconnected", G_CALLBACK (on_paused_message_disconnected_cb), NULL);
     }
+  g_object_set_data (G_OBJECT (msg), "bb-paused", GINT_TO_POINTER (TRUE));
   soup_server_message_pause (msg);
 }
 
@@ -928,6 +930,7 @@ on_durable_cb (GObject      *source,
       _bb_message_set_error (wait->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                              "the change could not be written to disk");
     }
+  g_object_set_data (G_OBJECT (wait->msg), "bb-paused", NULL);
   if (g_object_get_data (G_OBJECT (wait->msg), "bb-disconnected") == NULL)
     soup_server_message_unpause (wait->msg);
   g_object_unref (wait->msg);
