@@ -38,11 +38,13 @@ struct _BbWardBoardPage
   gboolean            restoring;      /* choosing from the settings: do not save */
   gboolean            hospital_restored;
   gboolean            ward_restored;
+  gboolean            syncing_watch;  /* setting watch_button from the settings */
 
   /* template */
   AdwToastOverlay    *toast_overlay;
   GtkDropDown        *hospital_dropdown;
   GtkDropDown        *ward_dropdown;
+  GtkToggleButton    *watch_button;
   GtkLabel           *summary_label;
   GtkSwitch          *privacy_switch;
   GtkBox             *legend_box;
@@ -427,6 +429,69 @@ on_beds_changed_cb (BbWardBoardPage *self,
     update_content (self);
 }
 
+/* ---- watching the ward (GSettings watched-wards, for notifications) ---- */
+
+static gint64
+shown_ward_id (BbWardBoardPage *self)
+{
+  return self->beds != NULL ? bb_bed_list_get_ward_id (self->beds) : 0;
+}
+
+static void
+sync_watch_button (BbWardBoardPage *self)
+{
+  GSettings *settings = get_settings (self);
+  gint64 ward_id = shown_ward_id (self);
+  gboolean watched = FALSE;
+
+  if (settings != NULL && ward_id != 0)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, "watched-wards");
+      gsize n = 0;
+      const gint64 *ids = g_variant_get_fixed_array (value, &n, sizeof (gint64));
+
+      for (gsize i = 0; i < n; i++)
+        watched |= ids[i] == ward_id;
+    }
+  self->syncing_watch = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->watch_button), settings != NULL && ward_id != 0);
+  gtk_toggle_button_set_active (self->watch_button, watched);
+  self->syncing_watch = FALSE;
+}
+
+static void
+on_watched_wards_changed_cb (BbWardBoardPage *self,
+                             const char      *key,
+                             GSettings       *settings)
+{
+  sync_watch_button (self);
+}
+
+static void
+on_watch_toggled_cb (BbWardBoardPage *self,
+                     GtkToggleButton *button)
+{
+  GSettings *settings = get_settings (self);
+  gint64 ward_id = shown_ward_id (self);
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GArray) kept = NULL;
+  const gint64 *ids;
+  gsize n = 0;
+
+  if (self->syncing_watch || settings == NULL || ward_id == 0)
+    return;
+  value = g_settings_get_value (settings, "watched-wards");
+  ids = g_variant_get_fixed_array (value, &n, sizeof (gint64));
+  kept = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n + 1);
+  for (gsize i = 0; i < n; i++)
+    if (ids[i] != ward_id)
+      g_array_append_val (kept, ids[i]);
+  if (gtk_toggle_button_get_active (button))
+    g_array_append_val (kept, ward_id);
+  g_settings_set_value (settings, "watched-wards",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, kept->data, kept->len, sizeof (gint64)));
+}
+
 static void
 show_ward (BbWardBoardPage *self,
            gint64           hospital_id,
@@ -457,6 +522,7 @@ show_ward (BbWardBoardPage *self,
   self->free_beds = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->beds)), GTK_FILTER (filter));
   bb_bed_details_set_free_beds (self->details, G_LIST_MODEL (self->free_beds));
   update_content (self);
+  sync_watch_button (self);
 }
 
 /* ---- hospital and ward choice ---- */
@@ -934,7 +1000,12 @@ bb_ward_board_page_constructed (GObject *object)
   g_assert (self->context != NULL);
   settings = get_settings (self);
   if (settings != NULL)
-    g_settings_bind (settings, "privacy-mode", self->privacy_switch, "active", G_SETTINGS_BIND_DEFAULT);
+    {
+      g_settings_bind (settings, "privacy-mode", self->privacy_switch, "active", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_object (settings, "changed::watched-wards",
+                               G_CALLBACK (on_watched_wards_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  sync_watch_button (self);
   bb_bed_details_set_privacy (self->details, gtk_switch_get_active (self->privacy_switch));
 
   gtk_drop_down_set_model (self->hospital_dropdown, G_LIST_MODEL (bb_client_context_get_hospitals (self->context)));
@@ -1044,6 +1115,7 @@ bb_ward_board_page_class_init (BbWardBoardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, hospital_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, ward_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, watch_button);
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, privacy_switch);
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, legend_box);
@@ -1053,6 +1125,7 @@ bb_ward_board_page_class_init (BbWardBoardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BbWardBoardPage, details);
   gtk_widget_class_bind_template_callback (widget_class, on_details_action_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_privacy_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_watch_toggled_cb);
 }
 
 static void
