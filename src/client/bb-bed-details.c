@@ -18,6 +18,7 @@ struct _BbBedDetails
   BbBedItem           *bed;
   gboolean             privacy;
   gboolean             busy;
+  gboolean             bookings_loading;
   GListModel          *free_beds;
   GArray              *booking_ids;   /* gint64, in the dropdown's order */
   GPtrArray           *feature_rows;  /* rows added to features_group */
@@ -209,8 +210,11 @@ update (BbBedDetails *self)
   if ((valid & BB_BED_ACTION_ADMIT) && n_bookings == 0)
     {
       offered &= ~BB_BED_ACTION_ADMIT;
-      hint = reserved ? _("The booking that holds this bed could not be loaded.")
-                      : _("No held or confirmed booking of this ward is waiting for a bed.");
+      if (self->bookings_loading)
+        hint = _("Looking for bookings to admit…");
+      else
+        hint = reserved ? _("The booking that holds this bed could not be loaded.")
+                        : _("No held or confirmed booking of this ward is waiting for a bed.");
     }
   if ((valid & BB_BED_ACTION_TRANSFER) && n_free == 0)
     {
@@ -456,6 +460,18 @@ bb_bed_details_set_bookings (BbBedDetails *self,
       gtk_string_list_append (strings, descriptions[i]);
     }
   gtk_drop_down_set_model (self->booking_dropdown, G_LIST_MODEL (strings));
+  update (self);
+}
+
+void
+bb_bed_details_set_bookings_loading (BbBedDetails *self,
+                                     gboolean      loading)
+{
+  g_return_if_fail (BB_IS_BED_DETAILS (self));
+
+  if (self->bookings_loading == !!loading)
+    return;
+  self->bookings_loading = !!loading;
   update (self);
 }
 

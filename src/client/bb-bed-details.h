@@ -56,6 +56,9 @@ void          bb_bed_details_set_bookings    (BbBedDetails *self,
                                               const gint64 *ids,
                                               const char  **descriptions,
                                               guint         n_bookings);
+/* While the bookings are being asked for (admit then says so). */
+void          bb_bed_details_set_bookings_loading (BbBedDetails *self,
+                                                   gboolean      loading);
 /* While a call is under way the buttons are insensitive. */
 void          bb_bed_details_set_busy        (BbBedDetails *self,
                                               gboolean      busy);

@@ -235,6 +235,27 @@ store_enquiry (BbEnquiriesPage *self,
 
 /* ---- the list ---- */
 
+static gboolean
+same_enquiries (BbEnquiriesPage *self,
+                GPtrArray       *enquiries)
+{
+  GListModel *model = G_LIST_MODEL (self->store);
+
+  if (g_list_model_get_n_items (model) != enquiries->len)
+    return FALSE;
+  for (guint i = 0; i < enquiries->len; i++)
+    {
+      g_autoptr(BbEnquiryItem) item = g_list_model_get_item (model, i);
+      const BbEnquiry *a = bb_enquiry_item_get_record (item);
+      const BbEnquiry *b = g_ptr_array_index (enquiries, i);
+
+      if (a->id != b->id || g_strcmp0 (a->status, b->status) != 0 || a->accepted_by != b->accepted_by ||
+          g_strcmp0 (a->reply, b->reply) != 0 || a->rating != b->rating || a->hospital_id != b->hospital_id)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_list_loaded_cb (GObject      *source,
                    GAsyncResult *result,
@@ -256,12 +277,17 @@ on_list_loaded_cb (GObject      *source,
       update_ready (self);
       return;
     }
-  /* The items take the records over. */
-  g_ptr_array_set_free_func (enquiries, NULL);
-  for (guint i = 0; i < enquiries->len; i++)
-    g_ptr_array_add (items, bb_enquiry_item_new (g_ptr_array_index (enquiries, i)));
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                       items->pdata, items->len);
+  /* Nothing new (the usual periodic reload): rows stay as the user left
+   * them, expanded or selected. */
+  if (!same_enquiries (self, enquiries))
+    {
+      /* The items take the records over. */
+      g_ptr_array_set_free_func (enquiries, NULL);
+      for (guint i = 0; i < enquiries->len; i++)
+        g_ptr_array_add (items, bb_enquiry_item_new (g_ptr_array_index (enquiries, i)));
+      g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                           items->pdata, items->len);
+    }
   self->loaded = TRUE;
   show_detail (self);
   update_ready (self);

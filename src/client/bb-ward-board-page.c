@@ -316,7 +316,10 @@ on_bookings_loaded_cb (GObject      *source,
   if (some == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Loading the %s bookings: %s", load->status, error->message);
+        {
+          g_debug ("Loading the %s bookings: %s", load->status, error->message);
+          bb_bed_details_set_bookings_loading (self->details, FALSE);
+        }
       return;
     }
   if (self->beds == NULL || g_cancellable_is_cancelled (load->cancellable))
@@ -345,6 +348,7 @@ on_bookings_loaded_cb (GObject      *source,
   g_ptr_array_sort (load->found, compare_bookings_oldest_first);
   g_clear_pointer (&self->bookings, g_ptr_array_unref);
   self->bookings = g_steal_pointer (&load->found);
+  bb_bed_details_set_bookings_loading (self->details, FALSE);
   offer_bookings (self);
 }
 
@@ -363,6 +367,7 @@ load_bookings (BbWardBoardPage *self)
   load->cancellable = g_object_ref (self->bookings_cancellable);
   load->found = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_booking_free);
   load->status = "held";
+  bb_bed_details_set_bookings_loading (self->details, TRUE);
   bb_api_client_list_bookings_async (bb_client_context_get_api (self->context),
                                      bb_bed_list_get_hospital_id (self->beds), load->status,
                                      load->cancellable, on_bookings_loaded_cb, load);
