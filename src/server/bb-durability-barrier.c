@@ -35,6 +35,7 @@ struct _BbDurabilityBarrier
   gboolean  flushing;
   guint64   n_syncs;
   guint     delay_ms;      /* BEDBOARD_TEST_FSYNC_DELAY_MS: a slow disk */
+  gboolean  fail;          /* BEDBOARD_TEST_FSYNC_FAIL=1: a broken disk */
   GError   *failure;       /* set for good by a failed fdatasync */
   GQueue    waiters;       /* GTask, in commit order */
 };
@@ -43,8 +44,9 @@ G_DEFINE_FINAL_TYPE (BbDurabilityBarrier, bb_durability_barrier, G_TYPE_OBJECT)
 
 typedef struct
 {
-  int   fd;
-  guint delay_ms;
+  int      fd;
+  guint    delay_ms;
+  gboolean fail;
 } FlushJob;
 
 static void start_flush (BbDurabilityBarrier *self);
@@ -139,6 +141,13 @@ flush_thread (GTask        *task,
   if (job->delay_ms > 0)
     g_usleep ((gulong) job->delay_ms * 1000);
 
+  if (job->fail)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "fdatasync of the write-ahead log failed: %s (BEDBOARD_TEST_FSYNC_FAIL)",
+                               g_strerror (EIO));
+      return;
+    }
   if (fdatasync (job->fd) != 0)
     {
       int saved = errno;
@@ -181,7 +190,7 @@ on_flush_done_cb (GObject      *source,
   self->n_syncs++;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_critical ("%s; refusing to acknowledge writes from now on", error->message);
+      g_warning ("%s; refusing to acknowledge writes from now on", error->message);
       if (self->failure == NULL)
         self->failure = g_steal_pointer (&error);
     }
@@ -204,7 +213,7 @@ start_flush (BbDurabilityBarrier *self)
 
   if (!ensure_wal_fd (self, &error))
     {
-      g_critical ("%s; refusing to acknowledge writes from now on", error->message);
+      g_warning ("%s; refusing to acknowledge writes from now on", error->message);
       self->failure = g_steal_pointer (&error);
       release_waiters (self);
       return;
@@ -216,6 +225,7 @@ start_flush (BbDurabilityBarrier *self)
   job = g_new0 (FlushJob, 1);
   job->fd = self->wal_fd;
   job->delay_ms = self->delay_ms;
+  job->fail = self->fail;
   task = g_task_new (self, NULL, on_flush_done_cb, NULL);
   g_task_set_source_tag (task, start_flush);
   g_task_set_task_data (task, job, g_free);
@@ -265,6 +275,7 @@ bb_durability_barrier_init (BbDurabilityBarrier *self)
   g_queue_init (&self->waiters);
   if (delay != NULL)
     self->delay_ms = (guint) MIN (g_ascii_strtoull (delay, NULL, 10), 60000);
+  self->fail = g_strcmp0 (g_getenv ("BEDBOARD_TEST_FSYNC_FAIL"), "1") == 0;
 }
 
 BbDurabilityBarrier *

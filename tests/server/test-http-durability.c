@@ -380,6 +380,38 @@ test_durability_writes_are_answered_only_after_their_fsync (Fixture       *fixtu
   g_assert_cmpint (elapsed_us, <, (N_GROUP_WRITERS / 2) * FSYNC_DELAY_MS * 1000);
 }
 
+static void
+test_durability_a_failed_fsync_is_never_acknowledged (Fixture       *fixture,
+                                                      gconstpointer  user_data)
+{
+  g_autoptr(BbTestResponse) first = NULL;
+  g_autoptr(BbTestResponse) second = NULL;
+  g_autoptr(BbTestResponse) health = NULL;
+  g_autofree char *body = NULL;
+  gint64 hospital, ward;
+
+  bb_test_server_add_hospital (fixture->server, fixture->admin, "St Broken Disk", 2, &hospital, &ward, NULL);
+  body = g_strdup_printf ("{\"hospital\": %" G_GINT64_FORMAT ", \"name\": \"Lost\", "
+                          "\"contact\": \"l@example.org\", \"message\": \"disk\"}", hospital);
+
+  bb_test_server_stop (fixture->server, FALSE);
+  g_setenv ("BEDBOARD_TEST_FSYNC_FAIL", "1", TRUE);
+  bb_test_server_start (fixture->server, NULL);
+  g_unsetenv ("BEDBOARD_TEST_FSYNC_FAIL");
+
+  /* The write commits, but its fsync fails: 500, never 201, and so on for
+   * every later write (a failed fsync proves nothing about later ones). */
+  first = bb_test_server_request (fixture->server, "POST", "/api/v1/enquiries", NULL, body);
+  g_assert_cmpuint (first->status, ==, 500);
+  g_assert_cmpstr (bb_test_response_error_code (first), ==, "internal");
+  second = bb_test_server_request (fixture->server, "POST", "/api/v1/enquiries", NULL, body);
+  g_assert_cmpuint (second->status, ==, 500);
+
+  /* Reads go on. */
+  health = bb_test_server_request (fixture->server, "GET", "/api/v1/health", NULL, NULL);
+  g_assert_cmpuint (health->status, ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -394,6 +426,8 @@ main (int    argc,
   ADD ("/http/crash/acknowledged-writes-survive-kill-9", test_crash_acknowledged_writes_survive_kill_9);
   ADD ("/http/durability/writes-are-answered-only-after-their-fsync",
        test_durability_writes_are_answered_only_after_their_fsync);
+  ADD ("/http/durability/a-failed-fsync-is-never-acknowledged",
+       test_durability_a_failed_fsync_is_never_acknowledged);
 #undef ADD
 
   return g_test_run ();
