@@ -790,74 +790,62 @@ test_watched_wards_raise_alerts (Fixture       *f,
                                  gconstpointer  data)
 {
   g_autofree char *snapshot = g_build_filename (f->dir, "snapshot.json", NULL);
-  g_autoptr(BbClientContext) context = bb_client_context_new (NULL, f->server->base_url, snapshot);
-  g_autoptr(BbWatchNotifier) notifier = bb_watch_notifier_new (context);
+  g_autoptr(BbClientContext) context = NULL;
+  g_autoptr(BbWatchNotifier) notifier = NULL;
   g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(BbHospitalItem) hospital = NULL;
-  g_autofree char *staff = NULL;
+  g_autofree char *admin = NULL;
   g_autofree char *bed_prefix = NULL;
   g_autofree char *alarm_prefix = NULL;
+  g_autoptr(GArray) beds = NULL;
   const char *icu[] = { "icu", NULL };
-  GListModel *wards;
-  gint64 icu_ward = 0, full_ward = 0, free_bed = 0;
+  gint64 hospital_id = 0, ward_id = 0, bed_id;
   AlertWait wait;
 
+  /* A clinic of its own, with one ICU bed, so nothing depends on the demo's
+   * random occupancy. */
+  admin = bb_test_server_login (f->server, BB_TEST_ADMIN_EMAIL, BB_TEST_ADMIN_PASSWORD);
+  bb_test_server_add_hospital (f->server, admin, "Watch Clinic", 1, &hospital_id, &ward_id, &beds);
+  bed_id = g_array_index (beds, gint64, 0);
+
+  context = bb_client_context_new (NULL, f->server->base_url, snapshot);
+  notifier = bb_watch_notifier_new (context);
   g_signal_connect (notifier, "alert", G_CALLBACK (on_alert), alerts);
   bb_client_context_start (context);
   g_assert_true (wait_until (context_loaded_and_online, context, 20));
+  g_assert_nonnull (bb_hospital_list_lookup (bb_client_context_get_hospitals (context), hospital_id, NULL));
 
-  hospital = g_list_model_get_item (G_LIST_MODEL (bb_client_context_get_hospitals (context)), 0);
-  wards = bb_hospital_item_get_wards (hospital);
-  for (guint i = 0; i < g_list_model_get_n_items (wards); i++)
-    {
-      g_autoptr(BbWardItem) ward = g_list_model_get_item (wards, i);
-
-      if (icu_ward == 0 && g_strcmp0 (bb_ward_item_get_kind (ward), "icu") == 0 && bb_ward_item_get_free (ward) > 0)
-        icu_ward = bb_ward_item_get_id (ward);
-      if (full_ward == 0 && bb_ward_item_get_occupancy (ward) >= 0.92)
-        full_ward = bb_ward_item_get_id (ward);
-    }
-  g_assert_cmpint (icu_ward, >, 0);
-  g_assert_cmpint (full_ward, >, 0);
-
-  /* Every ICU is watched: a bed of one freeing is told. */
+  /* Every ICU is watched: the clinic's bed freeing is told. */
   bb_watch_notifier_set_watched (notifier, NULL, 0, icu);
   g_assert_true (bb_watch_notifier_watches (notifier, 999, "icu"));
   g_assert_false (bb_watch_notifier_watches (notifier, 999, "general"));
   {
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) beds = NULL;
-
-    bb_api_client_list_ward_beds_async (f->api, bb_hospital_item_get_id (hospital), icu_ward, NULL, on_result, &result);
-    beds = bb_api_client_list_ward_beds_finish (f->api, wait_result (&result), &error);
-    g_assert_no_error (error);
-    for (guint i = 0; i < beds->len && free_bed == 0; i++)
-      if (((BbBed *) g_ptr_array_index (beds, i))->status == BB_BED_STATUS_UNOCCUPIED &&
-          !((BbBed *) g_ptr_array_index (beds, i))->reserved)
-        free_bed = ((BbBed *) g_ptr_array_index (beds, i))->id;
-  }
-  g_assert_cmpint (free_bed, >, 0);
-  staff = bb_test_server_login (f->server, "staff@demo.bedboard", "demo");
-  {
-    g_autofree char *path = g_strdup_printf ("/api/v1/beds/%" G_GINT64_FORMAT "/status", free_bed);
-    g_autoptr(BbTestResponse) closed = bb_test_server_request (f->server, "POST", path, staff, "{\"status\": \"C\"}");
+    g_autofree char *path = g_strdup_printf ("/api/v1/beds/%" G_GINT64_FORMAT "/status", bed_id);
+    g_autoptr(BbTestResponse) closed = bb_test_server_request (f->server, "POST", path, admin, "{\"status\": \"C\"}");
     g_autoptr(BbTestResponse) opened = NULL;
 
     g_assert_cmpuint (closed->status, ==, 200);
-    opened = bb_test_server_request (f->server, "POST", path, staff, "{\"status\": \"U\"}");
+    opened = bb_test_server_request (f->server, "POST", path, admin, "{\"status\": \"U\"}");
     g_assert_cmpuint (opened->status, ==, 200);
   }
-  bed_prefix = g_strdup_printf ("bed-free-%" G_GINT64_FORMAT "|", icu_ward);
+  bed_prefix = g_strdup_printf ("bed-free-%" G_GINT64_FORMAT "|", ward_id);
   wait.alerts = alerts;
   wait.prefix = bed_prefix;
   g_assert_true (wait_until (alert_seen, &wait, 20));
   /* Closing the bed told nothing: only the freeing did. */
   g_assert_cmpuint (count_alerts (alerts, "bed-free-"), ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (alerts, 0), "Watch Clinic"));
 
-  /* A ward at or over 92% now, watched by itself: its alarm is told once. */
-  bb_watch_notifier_set_watched (notifier, &full_ward, 1, NULL);
-  alarm_prefix = g_strdup_printf ("alarm-%" G_GINT64_FORMAT ":92|", full_ward);
+  /* Its only bed held by a booking: the ward is full now, over both alarm
+   * lines. Watched by itself, its 92% alarm is told once. */
+  {
+    g_autofree char *body = g_strdup_printf ("{\"hospital\": %" G_GINT64_FORMAT ", \"ward\": %" G_GINT64_FORMAT
+                                             ", \"patient_ref\": \"MRN-W\"}", hospital_id, ward_id);
+    g_autoptr(BbTestResponse) booked = bb_test_server_request (f->server, "POST", "/api/v1/bookings", admin, body);
+
+    g_assert_cmpuint (booked->status, ==, 201);
+  }
+  bb_watch_notifier_set_watched (notifier, &ward_id, 1, NULL);
+  alarm_prefix = g_strdup_printf ("alarm-%" G_GINT64_FORMAT ":92|", ward_id);
   wait.prefix = alarm_prefix;
   g_assert_true (wait_until (alert_seen, &wait, 30));
   for (guint i = 0; i < alerts->len; i++)
