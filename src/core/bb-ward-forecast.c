@@ -26,7 +26,15 @@
  *    percentiles are at most one bed off and p_any_free is good to 0.1%.
  *
  * The DFT of the characteristic function is exact too, but costs n^2
- * complex multiplications per point, which is worse than the cut DP. */
+ * complex multiplications per point, which is worse than the cut DP.
+ *
+ * Unbooked arrivals (when asked for) subtract an independent Poisson count
+ * A with mean m(t) from the discharges: X = K - A. When K is exact and the
+ * product of the two windows is within the same budget, X's pmf is their
+ * exact convolution (the Poisson pmf cut at 1e-16 as well); otherwise X
+ * gets the refined normal approximation with the summed cumulants (mean
+ * mu_K - m, variance var_K + m, third cumulant kappa3_K - m), again only
+ * when its sd is at least 6. */
 #define G_LOG_DOMAIN "bb-forecast"
 
 #include "config.h"
@@ -36,6 +44,7 @@
 #include "bb-aft-private.h"
 
 #include <math.h>
+#include <string.h>
 /* Without OpenMP the forecast runs on one thread, and the pragmas vanish
  * rather than warn. */
 #ifdef _OPENMP
@@ -56,6 +65,8 @@
 #define PARALLEL_MIN_WORK 20000   /* patients x points worth more threads */
 #define MAX_THREADS       8
 #define Z_90              1.2815515655446004
+#define ARRIVAL_SUBSTEP_HOURS 2.0  /* longest sub-step for integrating m(t) */
+#define MAX_ARRIVAL_SUBSTEPS  64
 
 /* Buffers for one discharge distribution, n_inpatients + n_bookings + 2
  * each; one per thread. */
@@ -64,6 +75,8 @@ typedef struct
   double *probs;
   double *pmf_a;
   double *pmf_b;
+  double *arr_pmf;   /* Poisson pmf of the arrivals, arr_cap */
+  double *net;       /* cdf of discharges - arrivals, n + arr_cap */
 } Scratch;
 
 struct _BbWardForecast
@@ -84,6 +97,13 @@ struct _BbWardForecast
 
   guint                 n_scratch;
   Scratch               scratch;      /* for p_free_at and the main thread */
+
+  /* unbooked arrivals: arrival_cum[i] = m(i arrival_h), NULL without */
+  double               *arrival_mu;
+  double               *arrival_cum;
+  guint                 n_arrival_nodes;
+  double                arrival_h;
+  guint                 arr_cap;      /* longest Poisson window in the scratch */
 };
 
 /* The discharge count K at one time: either the exact cdf over [lo, hi]
@@ -92,6 +112,7 @@ typedef struct
 {
   int           base;      /* free beds if nobody left: capacity - patients */
   int           n;         /* Bernoullis */
+  int           kmin;      /* P(X < kmin) = 0: 0 without arrivals */
   double        mean;
   double        sd;
   double        gamma;     /* skewness */
@@ -195,7 +216,7 @@ discharges_cdf (const Discharges *d,
 {
   double x, g;
 
-  if (k < 0)
+  if (k < d->kmin)
     return 0.0;
   if (k >= d->n)
     return 1.0;
@@ -231,10 +252,10 @@ discharges_quantile (const Discharges *d,
 
   /* start at the normal quantile and walk to the first k that reaches q */
   k = (int) floor (d->mean + d->sd * (q < 0.5 ? -Z_90 : Z_90));
-  k = CLAMP (k, 0, d->n);
+  k = CLAMP (k, d->kmin, d->n);
   while (k < d->n && discharges_cdf (d, k) < q)
     k++;
-  while (k > 0 && discharges_cdf (d, k - 1) >= q)
+  while (k > d->kmin && discharges_cdf (d, k - 1) >= q)
     k--;
   return k;
 }
@@ -259,6 +280,7 @@ discharges_set_moments (Discharges   *d,
         (*n_uncertain)++;
     }
   d->n = n;
+  d->kmin = 0;
   d->mean = mean;
   d->sd = sqrt (var);
   d->gamma = var > 0 ? third / (var * d->sd) : 0;
@@ -287,11 +309,14 @@ _bb_poisson_binomial_cdf (const double *probs,
 /* The discharge distribution by t_hours. */
 static void
 scratch_init (Scratch *s,
-              guint    n)
+              guint    n,
+              guint    arr_cap)
 {
   s->probs = g_new (double, n);
   s->pmf_a = g_new (double, n);
   s->pmf_b = g_new (double, n);
+  s->arr_pmf = arr_cap > 0 ? g_new (double, arr_cap) : NULL;
+  s->net = arr_cap > 0 ? g_new (double, n + arr_cap) : NULL;
 }
 
 static void
@@ -300,6 +325,159 @@ scratch_clear (Scratch *s)
   g_clear_pointer (&s->probs, g_free);
   g_clear_pointer (&s->pmf_a, g_free);
   g_clear_pointer (&s->pmf_b, g_free);
+  g_clear_pointer (&s->arr_pmf, g_free);
+  g_clear_pointer (&s->net, g_free);
+}
+
+/* S(u) of the arrivals' mixture, u in hours. */
+static double
+arrival_survival (BbWardForecast *self,
+                  double          u_hours)
+{
+  const BbWardForecastParams *prm = &self->params;
+  double sum = 0;
+
+  for (guint i = 0; i < prm->n_arrival_mu; i++)
+    sum += 1.0 - bb_aft_cdf (prm->distribution, self->arrival_mu[i], prm->sigma, u_hours / 24.0);
+  return sum / prm->n_arrival_mu;
+}
+
+/* m(t) = lambda int_0^t S(u) du: the precomputed trapezoid sums,
+ * interpolated linearly between sub-steps; past the last sub-step (a
+ * booking asked about beyond the horizon) integrated on the spot. */
+static double
+arrivals_mean (BbWardForecast *self,
+               double          t_hours)
+{
+  guint last;
+  double x, u0, h, s0, s1, sum;
+  guint i, n;
+
+  if (self->arrival_cum == NULL || t_hours <= 0)
+    return 0.0;
+  last = self->n_arrival_nodes - 1;
+  x = t_hours / self->arrival_h;
+  if (x < last)
+    {
+      double w;
+
+      i = (guint) floor (x);
+      w = x - i;
+      return self->arrival_cum[i] + w * (self->arrival_cum[i + 1] - self->arrival_cum[i]);
+    }
+  u0 = last * self->arrival_h;
+  if (t_hours <= u0)
+    return self->arrival_cum[last];
+  n = (guint) MIN (ceil ((t_hours - u0) / self->arrival_h), 100000.0);
+  h = (t_hours - u0) / n;
+  sum = 0;
+  s0 = arrival_survival (self, u0);
+  for (i = 1; i <= n; i++)
+    {
+      s1 = arrival_survival (self, u0 + i * h);
+      sum += 0.5 * (s0 + s1) * h;
+      s0 = s1;
+    }
+  return self->arrival_cum[last] + self->params.arrival_rate_per_hour * sum;
+}
+
+/* The Poisson(m) pmf where it is above the cut, p[a - lo] for a in
+ * [lo, hi], renormalised. FALSE if it does not fit in cap values. */
+static gboolean
+poisson_pmf (double  m,
+             double *p,
+             guint   cap,
+             int    *lo_out,
+             int    *hi_out)
+{
+  int mode = (int) floor (m), lo = mode, hi;
+  double v = exp (mode * log (m) - m - lgamma (mode + 1.0)), total;
+  guint i;
+
+  while (lo > 0 && v * lo / m >= PMF_CUTOFF)
+    {
+      v *= lo / m;
+      lo--;
+    }
+  if (cap == 0)
+    return FALSE;
+  p[0] = v;
+  total = v;
+  for (i = 1, hi = lo + 1; ; i++, hi++)
+    {
+      double next = p[i - 1] * m / hi;
+
+      if (hi > mode && next < PMF_CUTOFF)
+        break;
+      if (i >= cap)
+        return FALSE;
+      p[i] = next;
+      total += next;
+    }
+  hi--;
+  for (guint j = 0; j < i; j++)
+    p[j] /= total;
+  *lo_out = lo;
+  *hi_out = hi;
+  return TRUE;
+}
+
+/* X = K - A with A ~ Poisson(m) independent of the discharges K. */
+static void
+discharges_add_arrivals (Discharges *d,
+                         Scratch    *s,
+                         guint       arr_cap,
+                         double      m)
+{
+  double var = d->sd * d->sd, third = d->gamma * var * d->sd;
+  int alo = 0, ahi = 0;
+  gboolean have_pmf = poisson_pmf (m, s->arr_pmf, arr_cap, &alo, &ahi);
+
+  if (d->exact && have_pmf &&
+      ((double) (d->hi - d->lo + 1) * (ahi - alo + 1) <= EXACT_BUDGET || sqrt (var + m) < RNA_MIN_SD))
+    {
+      double *c = (double *) d->cdf;   /* one of this scratch's buffers */
+      int klo = d->lo - d->shift, khi = d->hi - d->shift;
+      int xlo = d->lo - ahi, xhi = d->hi - alo, width = xhi - xlo + 1;
+      double total = 0;
+
+      /* cdf -> pmf of K, in place; then the convolution */
+      for (int k = khi; k > klo; k--)
+        c[k] -= c[k - 1];
+      memset (s->net, 0, sizeof (double) * width);
+      for (int a = 0; a <= ahi - alo; a++)
+        {
+          double pa = s->arr_pmf[a];
+          /* x = k - (alo + a), index x - xlo = (k - klo) + (ahi - alo - a) */
+          double *out = s->net + (ahi - alo - a);
+
+          for (int k = klo; k <= khi; k++)
+            out[k - klo] += pa * c[k];
+        }
+      for (int x = 0; x < width; x++)
+        {
+          total += s->net[x];
+          s->net[x] = total;
+        }
+      for (int x = 0; x < width; x++)
+        s->net[x] /= total;
+      d->cdf = s->net;
+      d->lo = xlo;
+      d->hi = xhi;
+      d->shift = xlo;
+      d->kmin = xlo;
+    }
+  else
+    {
+      d->exact = FALSE;
+      var += m;
+      third -= m;
+      d->sd = sqrt (var);
+      d->gamma = var > 0 ? third / (var * d->sd) : 0;
+    }
+  d->mean -= m;
+  if (!d->exact)
+    d->kmin = (int) floor (d->mean - 40.0 * d->sd) - 1;
 }
 
 static void
@@ -330,6 +508,14 @@ discharges_at (BbWardForecast *self,
   d->exact = d->sd < RNA_MIN_SD || n_uncertain * est_width <= EXACT_BUDGET;
   if (d->exact)
     d->cdf = pb_exact_cdf (scratch->probs, n, scratch->pmf_a, scratch->pmf_b, &d->lo, &d->hi, &d->shift);
+
+  if (self->arrival_cum != NULL)
+    {
+      double m = arrivals_mean (self, t_hours);
+
+      if (m > 0)
+        discharges_add_arrivals (d, scratch, self->arr_cap, m);
+    }
 }
 
 static double
@@ -535,7 +721,63 @@ resolve_params (const BbWardForecastParams *in,
                    MAX_POINTS, out->step_hours);
       return FALSE;
     }
+  if (!(isfinite (out->arrival_rate_per_hour) && out->arrival_rate_per_hour >= 0 &&
+        out->arrival_rate_per_hour <= 1e6))
+    {
+      g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                   "The arrival rate must be a number of patients per hour from 0 to 1e6, got %g",
+                   out->arrival_rate_per_hour);
+      return FALSE;
+    }
+  if (out->arrival_rate_per_hour > 0 && (out->arrival_mu == NULL || out->n_arrival_mu == 0))
+    {
+      g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                   "Arrivals need at least one predicted stay for their mixture");
+      return FALSE;
+    }
+  for (guint i = 0; out->arrival_rate_per_hour > 0 && i < out->n_arrival_mu; i++)
+    if (!isfinite (out->arrival_mu[i]))
+      {
+        g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                     "Arrival stay %u: the model's prediction is not a number", i);
+        return FALSE;
+      }
+  if (out->arrival_rate_per_hour == 0)
+    {
+      out->arrival_mu = NULL;
+      out->n_arrival_mu = 0;
+    }
   return TRUE;
+}
+
+/* m(t) at the sub-steps of the grid, and the Poisson window the scratch
+ * needs for the largest of them. */
+static void
+prepare_arrivals (BbWardForecast *self,
+                  int             n_threads)
+{
+  const BbWardForecastParams *prm = &self->params;
+  guint sub = (guint) CLAMP (ceil (prm->step_hours / ARRIVAL_SUBSTEP_HOURS), 1, MAX_ARRIVAL_SUBSTEPS);
+  g_autofree double *surv = NULL;
+  double m_max;
+
+  self->arrival_mu = g_memdup2 (prm->arrival_mu, sizeof (double) * prm->n_arrival_mu);
+  self->params.arrival_mu = self->arrival_mu;
+  self->arrival_h = prm->step_hours / sub;
+  self->n_arrival_nodes = (self->n_points - 1) * sub + 1;
+  self->arrival_cum = g_new (double, self->n_arrival_nodes);
+  surv = g_new (double, self->n_arrival_nodes);
+
+  BB_OMP (omp parallel for num_threads (n_threads) schedule (static) if (n_threads > 1))
+  for (guint i = 0; i < self->n_arrival_nodes; i++)
+    surv[i] = arrival_survival (self, i * self->arrival_h);
+
+  self->arrival_cum[0] = 0;
+  for (guint i = 1; i < self->n_arrival_nodes; i++)
+    self->arrival_cum[i] = self->arrival_cum[i - 1] +
+                           prm->arrival_rate_per_hour * 0.5 * (surv[i - 1] + surv[i]) * self->arrival_h;
+  m_max = self->arrival_cum[self->n_arrival_nodes - 1];
+  self->arr_cap = (guint) ceil (m_max + 12.0 * sqrt (m_max) + 40.0);
 }
 
 static BbWardForecast *
@@ -558,6 +800,8 @@ bb_ward_forecast_free (BbWardForecast *self)
   g_free (self->remaining);
   g_free (self->bookings);
   g_free (self->points);
+  g_free (self->arrival_mu);
+  g_free (self->arrival_cum);
   scratch_clear (&self->scratch);
   g_free (self);
 }
@@ -644,13 +888,17 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   if (n_bookings > 1)
     qsort (self->bookings, n_bookings, sizeof *self->bookings, compare_bookings_by_start);
 
-  self->n_scratch = n_inpatients + n_bookings + 2;
-  scratch_init (&self->scratch, self->n_scratch);
-
   /* t = k step for k step <= horizon (with slack for rounding) */
   self->n_points = (guint) floor (prm.horizon_days * 24.0 / prm.step_hours + 1e-9) + 1;
   self->points = g_new0 (BbWardForecastPoint, self->n_points);
   envelope = g_new (double, self->n_points);
+
+  if (prm.arrival_rate_per_hour > 0)
+    prepare_arrivals (self, prm.n_arrival_mu * (gsize) self->n_points >= PARALLEL_MIN_WORK ?
+                            CLAMP (omp_get_max_threads (), 1, MAX_THREADS) : 1);
+
+  self->n_scratch = n_inpatients + n_bookings + 2;
+  scratch_init (&self->scratch, self->n_scratch, self->arr_cap);
 
   /* Big wards use all cores, through OpenMP so that the forecast runs on
    * the same threads that XGBoost just predicted on (a second pool would
@@ -663,7 +911,7 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   scratches = g_new0 (Scratch, n_threads);
   scratches[0] = self->scratch;
   for (int t = 1; t < n_threads; t++)
-    scratch_init (&scratches[t], self->n_scratch);
+    scratch_init (&scratches[t], self->n_scratch, self->arr_cap);
 
   /* Dynamic scheduling: on a busy machine a thread may be descheduled, and
    * the others then take its points instead of waiting for it. */

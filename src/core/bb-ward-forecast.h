@@ -15,7 +15,27 @@
  * bed from its start for its own predicted stay, so it has left by t with
  * P(T <= t - start). Patients are independent, so the discharges are a
  * Poisson-binomial count. free(t) can be negative: more patients expected
- * than beds (booked patients without a bed). */
+ * than beds (booked patients without a bed).
+ *
+ * Optionally (arrival_rate_per_hour > 0) patients also arrive without a
+ * booking, as a Poisson process of constant rate lambda over the horizon,
+ * each with a stay drawn from a mixture of the model's distribution over the
+ * given margins (in practice the ward's recent admissions). The arrivals in
+ * (0, t] still in the ward at t are then an M/G/inf count: Poisson with mean
+ *
+ *   m(t) = lambda * integral_0^t S(u) du,  S = mean over the mixture of the
+ *                                              survival P(T > u),
+ *
+ * independent of the other patients, and
+ *
+ *   free(t) = capacity - inpatients - bookings started + discharges - A(t),
+ *   A(t) ~ Poisson(m(t)).
+ *
+ * The arrivals take no notice of capacity (nobody is turned away), so free
+ * beds below zero read as demand beyond the ward's beds. m(t) is integrated
+ * by the trapezoid rule on sub-steps of the step grid (at most 2 hours) and
+ * interpolated linearly between them. With no arrival rate every number is
+ * the same as without this option. */
 #pragma once
 
 #include <glib.h>
@@ -57,6 +77,11 @@ typedef struct
   guint             capacity;      /* beds of the ward that can take a patient */
   double            horizon_days;  /* 0: BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS */
   double            step_hours;    /* 0: BB_WARD_FORECAST_DEFAULT_STEP_HOURS */
+  /* Unbooked arrivals (see above); 0 and NULL for none. The margins are
+   * copied; the cost of setting up m(t) is n_arrival_mu x the sub-steps. */
+  double            arrival_rate_per_hour;
+  const double     *arrival_mu;    /* the arrivals' stays: a mixture over these margins */
+  guint             n_arrival_mu;
 } BbWardForecastParams;
 
 typedef struct

@@ -633,6 +633,248 @@ test_json_parser_refuses_malformed_forecasts (void)
     }
 }
 
+/* Unbooked arrivals added to a simulated ward: a Poisson process of rate
+ * per_hour over the horizon, each arrival's margin drawn evenly from mus
+ * and its stay from the model; it holds a bed at every point t with
+ * arrival <= t < leave. */
+static void
+simulation_add_arrivals (Simulation                 *sim,
+                         const BbWardForecastParams *prm,
+                         guint32                     seed)
+{
+  g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
+  double horizon = (sim->n_points - 1) * prm->step_hours;
+
+  for (guint s = 0; s < sim->n_sims; s++)
+    {
+      double t = 0;
+
+      for (;;)
+        {
+          double mu, leave;
+          guint k;
+
+          t += -log (open_uniform (rng)) / prm->arrival_rate_per_hour;
+          if (t > horizon)
+            break;
+          mu = prm->arrival_mu[g_rand_int_range (rng, 0, (gint32) prm->n_arrival_mu)];
+          leave = t + 24 * bb_aft_quantile (prm->distribution, mu, prm->sigma, open_uniform (rng));
+          for (k = (guint) ceil (t / prm->step_hours); k < sim->n_points && k * prm->step_hours < leave; k++)
+            sim->free[k * sim->n_sims + s]--;
+        }
+    }
+}
+
+static void
+assert_points_identical (BbWardForecast *a,
+                         BbWardForecast *b)
+{
+  guint na, nb;
+  const BbWardForecastPoint *pa = bb_ward_forecast_get_points (a, &na);
+  const BbWardForecastPoint *pb = bb_ward_forecast_get_points (b, &nb);
+  double fa[3], fb[3];
+
+  g_assert_cmpuint (na, ==, nb);
+  g_assert_cmpmem (pa, sizeof *pa * na, pb, sizeof *pb * nb);
+  bb_ward_forecast_get_first_free (a, &fa[0], &fa[1], &fa[2]);
+  bb_ward_forecast_get_first_free (b, &fb[0], &fb[1], &fb[2]);
+  g_assert_cmpmem (fa, sizeof fa, fb, sizeof fb);
+  for (double t = 0; t < 400; t += 7.3)
+    g_assert_cmpfloat (bb_ward_forecast_p_free_at (a, t), ==, bb_ward_forecast_p_free_at (b, t));
+}
+
+static void
+test_no_arrival_rate_changes_no_number (void)
+{
+  g_autofree BbForecastInpatient *small = make_inpatients (18, 11);
+  g_autofree BbForecastInpatient *big = make_inpatients (2000, 5);
+  BbForecastBooking bk[] = { { 3, log (5.0) }, { 20, log (1.0) }, { 50, log (3.0) } };
+  double mus[] = { log (2.0), log (5.0) };
+  struct { BbForecastInpatient *in; guint n; guint capacity; } wards[] = {
+    { small, 18, 20 }, { big, 2000, 2000 },
+  };
+
+  for (guint w = 0; w < G_N_ELEMENTS (wards); w++)
+    {
+      BbWardForecastParams off = { BB_AFT_NORMAL, 0.7, wards[w].capacity, 7, 6 };
+      BbWardForecastParams zero = off;
+      g_autoptr(BbWardForecast) a = NULL;
+      g_autoptr(BbWardForecast) b = NULL;
+
+      /* a zero rate ignores the mixture given with it */
+      zero.arrival_rate_per_hour = 0;
+      zero.arrival_mu = mus;
+      zero.n_arrival_mu = G_N_ELEMENTS (mus);
+      a = bb_ward_forecast_compute (&off, wards[w].in, wards[w].n, bk, G_N_ELEMENTS (bk), NULL);
+      b = bb_ward_forecast_compute (&zero, wards[w].in, wards[w].n, bk, G_N_ELEMENTS (bk), NULL);
+      g_assert_nonnull (a);
+      g_assert_nonnull (b);
+      assert_points_identical (a, b);
+    }
+}
+
+/* Poisson(m): P(A <= a). */
+static double
+poisson_cdf (double m,
+             int    a)
+{
+  double p = exp (-m), sum = 0;
+
+  for (int i = 0; i <= a; i++)
+    {
+      sum += p;
+      p *= m / (i + 1);
+    }
+  return sum;
+}
+
+static void
+test_empty_ward_with_arrivals_matches_the_m_g_inf_closed_form (void)
+{
+  /* The extreme distribution with scale 1 is the exponential with mean
+   * e^mu days, so S(u) = exp(-u / tau) and m(t) = lambda sum_i w_i tau_i
+   * (1 - exp(-t / tau_i)) for an even mixture. */
+  double taus_days[] = { 1.0, 4.0 };
+  double mus[] = { log (1.0), log (4.0) };
+  BbWardForecastParams prm = { BB_AFT_EXTREME, 1.0, 60, 14, 6, 0.5, mus, G_N_ELEMENTS (mus) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbWardForecast) fc = NULL;
+  const BbWardForecastPoint *pts;
+  guint n_points;
+
+  g_assert_cmpfloat_with_epsilon (bb_aft_cdf (BB_AFT_EXTREME, log (4.0), 1.0, 3.0),
+                                  1 - exp (-3.0 / 4.0), 1e-12);
+  fc = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, &error);
+  g_assert_no_error (error);
+  pts = bb_ward_forecast_get_points (fc, &n_points);
+  g_assert_cmpuint (n_points, ==, 57);
+
+  for (guint k = 0; k < n_points; k++)
+    {
+      double t = pts[k].t_hours, m = 0;
+      int c = (int) prm.capacity;
+
+      for (guint i = 0; i < G_N_ELEMENTS (taus_days); i++)
+        m += 0.5 * prm.arrival_rate_per_hour * 24 * taus_days[i] * (1 - exp (-t / (24 * taus_days[i])));
+      if (g_test_verbose ())
+        g_test_message ("t=%g m %.4f closed %.4f p10 %d p90 %d", t, c - pts[k].free_mean, m,
+                        pts[k].free_p10, pts[k].free_p90);
+
+      /* the trapezoid rule on 2 h sub-steps: |error| <= lambda h^2 / 12
+       * sum |S'| <= 0.5 * 4 / 12 / 24 = 0.007 patients */
+      g_assert_cmpfloat (fabs ((c - pts[k].free_mean) - m), <=, 0.007);
+      /* free = c - A: P(free >= 1) = P(A <= c - 1) */
+      g_assert_cmpfloat (fabs (pts[k].p_any_free - poisson_cdf (m, c - 1)), <=, 1e-3);
+      /* free <= f  <=>  A >= c - f: the percentiles are the Poisson's,
+       * up to a cdf within 1e-3 of q where the small error in m may tip it */
+      for (int which = 0; which < 2; which++)
+        {
+          double q = which == 0 ? 0.1 : 0.9;
+          int f = which == 0 ? pts[k].free_p10 : pts[k].free_p90;
+          double at = 1 - poisson_cdf (m, c - f - 1), below = 1 - poisson_cdf (m, c - f);
+
+          g_assert_cmpfloat (at, >=, q - 1e-3);
+          g_assert_cmpfloat (below, <, q + 1e-3);
+        }
+    }
+  /* after 14 days the ward holds 12 (1 + 4 (1 - e^-3.5)) = 29.28 on
+   * average, on its way to lambda E[T] = 30 */
+  g_assert_cmpfloat (fabs (prm.capacity - pts[n_points - 1].free_mean - 29.279), <, 0.01);
+}
+
+static void
+test_small_ward_with_arrivals_matches_simulation (void)
+{
+  g_autofree BbForecastInpatient *in = make_inpatients (18, 11);
+  BbForecastBooking bk[] = { { 3, log (5.0) }, { 20, log (1.0) }, { 50, log (3.0) }, { 130, log (6.0) } };
+  double mus[] = { log (1.5), log (3.0), log (6.0), log (2.5) };
+  BbWardForecastParams prm = { BB_AFT_NORMAL, 0.7, 20, 7, 6, 0.25, mus, G_N_ELEMENTS (mus) };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbWardForecast) fc = bb_ward_forecast_compute (&prm, in, 18, bk, G_N_ELEMENTS (bk), &error);
+  g_autoptr(Simulation) sim = NULL;
+
+  g_assert_no_error (error);
+  sim = simulate_ward (&prm, in, 18, bk, G_N_ELEMENTS (bk), 20000, 12345);
+  simulation_add_arrivals (sim, &prm, 777);
+  /* exact convolution here, and m(t) good to 1e-3 patients (lognormal
+   * S is flat at 0): only Monte-Carlo error */
+  assert_forecast_matches_simulation (fc, sim, 0);
+}
+
+static void
+test_big_ward_with_arrivals_matches_simulation (void)
+{
+  g_autofree BbForecastInpatient *in = make_inpatients (2000, 5);
+  BbForecastBooking bk[] = { { 12, log (4.0) }, { 40, log (2.0) } };
+  g_autofree double *mus = g_new (double, 200);
+  BbWardForecastParams prm = { BB_AFT_EXTREME, 0.8, 2000, 4, 6, 20.0, mus, 200 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbWardForecast) fc = NULL;
+  g_autoptr(Simulation) sim = NULL;
+
+  for (guint i = 0; i < 200; i++)
+    mus[i] = log (3.0) + (i % 20) / 10.0 - 1.0;
+  fc = bb_ward_forecast_compute (&prm, in, 2000, bk, G_N_ELEMENTS (bk), &error);
+  g_assert_no_error (error);
+  sim = simulate_ward (&prm, in, 2000, bk, G_N_ELEMENTS (bk), 1500, 999);
+  simulation_add_arrivals (sim, &prm, 4242);
+  /* the refined normal approximation of discharges - arrivals: its sd is
+   * above 6 from the first step, the same 1e-3 as without arrivals */
+  assert_forecast_matches_simulation (fc, sim, 1e-3);
+}
+
+static void
+test_bad_arrivals_are_refused_with_a_clear_error (void)
+{
+  double mus[] = { 1.0, NAN };
+  struct
+  {
+    double       rate;
+    guint        n_mu;
+    const char  *message_part;
+  } cases[] = {
+    { -1, 1, "arrival rate" },
+    { NAN, 1, "arrival rate" },
+    { INFINITY, 1, "arrival rate" },
+    { 0.5, 0, "at least one predicted stay" },
+    { 0.5, 2, "Arrival stay 1" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      BbWardForecastParams prm = { BB_AFT_NORMAL, 1, 2, 0, 0, cases[c].rate, mus, cases[c].n_mu };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BbWardForecast) fc = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, &error);
+
+      g_assert_null (fc);
+      g_assert_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID);
+      if (strstr (error->message, cases[c].message_part) == NULL)
+        g_error ("case %u: \"%s\" does not mention \"%s\"", c, error->message, cases[c].message_part);
+    }
+}
+
+static void
+test_arrivals_beyond_the_horizon_keep_growing_towards_the_steady_state (void)
+{
+  /* a booking decision past the horizon integrates m(t) on the spot: it
+   * continues the grid's values and tends to lambda E[T] */
+  double mus[] = { log (2.0) };
+  BbWardForecastParams prm = { BB_AFT_EXTREME, 1.0, 200, 2, 6, 1.0, mus, 1 };
+  g_autoptr(BbWardForecast) fc = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, NULL);
+  double prev = 1.0;
+
+  g_assert_nonnull (fc);
+  for (double t = 0; t <= 24 * 30; t += 12)
+    {
+      double m = 48 * (1 - exp (-t / 48)), p = bb_ward_forecast_p_free_at (fc, t);
+
+      /* free = 200 - A, A ~ Poisson(m) */
+      g_assert_cmpfloat (fabs (p - poisson_cdf (m, 199)), <=, 1e-6);
+      g_assert_cmpfloat (p, <=, prev + 1e-12);
+      prev = p;
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -660,5 +902,17 @@ main (int argc, char **argv)
                    test_json_with_unreached_first_free_has_nulls);
   g_test_add_func ("/core/forecast/json-parser-refuses-malformed-forecasts",
                    test_json_parser_refuses_malformed_forecasts);
+  g_test_add_func ("/core/forecast/no-arrival-rate-changes-no-number", test_no_arrival_rate_changes_no_number);
+  g_test_add_func ("/core/forecast/empty-ward-with-arrivals-matches-the-m-g-inf-closed-form",
+                   test_empty_ward_with_arrivals_matches_the_m_g_inf_closed_form);
+  g_test_add_func ("/core/forecast/small-ward-with-arrivals-matches-simulation",
+                   test_small_ward_with_arrivals_matches_simulation);
+  g_test_add_func ("/core/forecast/big-ward-with-arrivals-matches-simulation",
+                   test_big_ward_with_arrivals_matches_simulation);
+  g_test_add_func ("/core/forecast/bad-arrivals-are-refused-with-a-clear-error",
+                   test_bad_arrivals_are_refused_with_a_clear_error);
+  g_test_add_func ("/core/forecast/arrivals-beyond-the-horizon-keep-growing-towards-the-steady-state",
+                   test_arrivals_beyond_the_horizon_keep_growing_towards_the_steady_state);
+
   return g_test_run ();
 }
