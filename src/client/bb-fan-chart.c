@@ -23,7 +23,7 @@ struct _BbFanChart
   GtkWidget           parent_instance;
 
   char               *ward_name;
-  BbOccupancyPoint   *history;
+  BbOccupancyChartPoint *history;
   gsize               n_history;
   BbFanForecastPoint *forecast;
   gsize               n_forecast;
@@ -506,14 +506,14 @@ bb_fan_chart_new (void)
  * forecast (ascending, typically 14 days from now) and the capacity the
  * percentages and alarm lines refer to. */
 void
-bb_fan_chart_set_data (BbFanChart               *self,
-                       const char               *ward_name,
-                       const BbOccupancyPoint   *history,
-                       gsize                     n_history,
-                       const BbFanForecastPoint *forecast,
-                       gsize                     n_forecast,
-                       guint                     capacity,
-                       gint64                    now)
+bb_fan_chart_set_data (BbFanChart                  *self,
+                       const char                  *ward_name,
+                       const BbOccupancyChartPoint *history,
+                       gsize                        n_history,
+                       const BbFanForecastPoint    *forecast,
+                       gsize                        n_forecast,
+                       guint                        capacity,
+                       gint64                       now)
 {
   g_return_if_fail (BB_IS_FAN_CHART (self));
   g_return_if_fail (n_history == 0 || history != NULL);
@@ -522,7 +522,7 @@ bb_fan_chart_set_data (BbFanChart               *self,
   g_free (self->ward_name);
   self->ward_name = g_strdup (ward_name != NULL ? ward_name : "");
   g_free (self->history);
-  self->history = g_memdup2 (history, sizeof (BbOccupancyPoint) * n_history);
+  self->history = g_memdup2 (history, sizeof (BbOccupancyChartPoint) * n_history);
   self->n_history = n_history;
   g_free (self->forecast);
   self->forecast = g_memdup2 (forecast, sizeof (BbFanForecastPoint) * n_forecast);
@@ -584,7 +584,7 @@ bb_fan_chart_hover (BbFanChart *self,
       self->hover_index = index;
       if (index < self->n_history)
         {
-          const BbOccupancyPoint *point = &self->history[index];
+          const BbOccupancyChartPoint *point = &self->history[index];
 
           when = bb_chart_format_time (point->time, NULL);
           self->hover_x = self->history_xs[index];
@@ -649,12 +649,12 @@ bb_fan_chart_first_crossing (const BbFanForecastPoint *forecast,
 /* The chart in words: the latest value, the low and high of the history, the
  * forecast's peak and when the median crosses each alarm line. */
 char *
-bb_fan_chart_describe (const char               *ward_name,
-                       const BbOccupancyPoint   *history,
-                       gsize                     n_history,
-                       const BbFanForecastPoint *forecast,
-                       gsize                     n_forecast,
-                       guint                     capacity)
+bb_fan_chart_describe (const char                  *ward_name,
+                       const BbOccupancyChartPoint *history,
+                       gsize                        n_history,
+                       const BbFanForecastPoint    *forecast,
+                       gsize                        n_forecast,
+                       guint                        capacity)
 {
   GString *text;
 
@@ -666,7 +666,7 @@ bb_fan_chart_describe (const char               *ward_name,
   text = g_string_new (NULL);
   if (n_history > 0 && history != NULL)
     {
-      const BbOccupancyPoint *last = &history[n_history - 1];
+      const BbOccupancyChartPoint *last = &history[n_history - 1];
       guint low = G_MAXUINT, high = 0;
       int days = (int) round ((last->time - history[0].time) / 86400.0);
 

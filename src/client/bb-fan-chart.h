@@ -28,29 +28,29 @@ typedef struct
 G_DECLARE_FINAL_TYPE (BbFanChart, bb_fan_chart, BB, FAN_CHART, GtkWidget)
 
 GtkWidget  *bb_fan_chart_new             (void);
-void        bb_fan_chart_set_data        (BbFanChart               *self,
-                                          const char               *ward_name,
-                                          const BbOccupancyPoint   *history,
-                                          gsize                     n_history,
-                                          const BbFanForecastPoint *forecast,
-                                          gsize                     n_forecast,
-                                          guint                     capacity,
-                                          gint64                    now);
-const char *bb_fan_chart_get_description (BbFanChart               *self);
-gboolean    bb_fan_chart_hover           (BbFanChart               *self,
-                                          double                    x,
-                                          double                    y);
-const char *bb_fan_chart_get_hover_text  (BbFanChart               *self);
+void        bb_fan_chart_set_data        (BbFanChart                  *self,
+                                          const char                  *ward_name,
+                                          const BbOccupancyChartPoint *history,
+                                          gsize                        n_history,
+                                          const BbFanForecastPoint    *forecast,
+                                          gsize                        n_forecast,
+                                          guint                        capacity,
+                                          gint64                       now);
+const char *bb_fan_chart_get_description (BbFanChart                  *self);
+gboolean    bb_fan_chart_hover           (BbFanChart                  *self,
+                                          double                       x,
+                                          double                       y);
+const char *bb_fan_chart_get_hover_text  (BbFanChart                  *self);
 
-gint64      bb_fan_chart_first_crossing  (const BbFanForecastPoint *forecast,
-                                          gsize                     n_forecast,
-                                          guint                     capacity,
-                                          double                    fraction);
-char       *bb_fan_chart_describe        (const char               *ward_name,
-                                          const BbOccupancyPoint   *history,
-                                          gsize                     n_history,
-                                          const BbFanForecastPoint *forecast,
-                                          gsize                     n_forecast,
-                                          guint                     capacity);
+gint64      bb_fan_chart_first_crossing  (const BbFanForecastPoint    *forecast,
+                                          gsize                        n_forecast,
+                                          guint                        capacity,
+                                          double                       fraction);
+char       *bb_fan_chart_describe        (const char                  *ward_name,
+                                          const BbOccupancyChartPoint *history,
+                                          gsize                        n_history,
+                                          const BbFanForecastPoint    *forecast,
+                                          gsize                        n_forecast,
+                                          guint                        capacity);
 
 G_END_DECLS

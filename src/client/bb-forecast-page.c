@@ -2,9 +2,7 @@
 /* bb-forecast-page.c: the forecast page. It loads the chosen hospital's
  * wards, forecast and 30-day occupancy (bb-forecast-ward), shows a fan
  * chart per ward and the alarm list, hands the wards to the model panel,
- * and exports the page. The context is used through its properties only:
- * the API headers and the chart headers each name their own
- * BbOccupancyPoint, so this file includes the charts and not the API. */
+ * and exports the page. The context is used through its properties only. */
 #define G_LOG_DOMAIN "bb-forecast-page"
 
 #include "config.h"
@@ -151,7 +149,7 @@ ward_subtitle (const BbForecastWard *ward)
 static GtkWidget *
 create_ward_card (const BbForecastWard *ward)
 {
-  g_autofree BbOccupancyPoint *history = g_new0 (BbOccupancyPoint, MAX (ward->history->len, 1));
+  g_autofree BbOccupancyChartPoint *history = g_new0 (BbOccupancyChartPoint, MAX (ward->history->len, 1));
   g_autofree BbFanForecastPoint *forecast = g_new0 (BbFanForecastPoint, MAX (ward->forecast->len, 1));
   g_autofree char *subtitle = ward_subtitle (ward);
   g_autofree char *chart_name = NULL;

@@ -29,7 +29,7 @@
 typedef struct
 {
   char             *name;
-  BbOccupancyPoint *points;
+  BbOccupancyChartPoint *points;
   gsize             n_points;
   double           *xs;          /* pixels, valid after allocation */
   double           *ys;
@@ -94,7 +94,7 @@ series_free (gpointer data)
 }
 
 static double
-point_value (const BbOccupancyPoint *point,
+point_value (const BbOccupancyChartPoint *point,
              gboolean                percent)
 {
   if (!percent)
@@ -479,7 +479,7 @@ update_domain (BbOccupancyChart *self)
 
       for (gsize j = 0; j < series->n_points; j++)
         {
-          const BbOccupancyPoint *point = &series->points[j];
+          const BbOccupancyChartPoint *point = &series->points[j];
 
           any = TRUE;
           self->t_start = MIN (self->t_start, point->time);
@@ -500,13 +500,13 @@ update_domain (BbOccupancyChart *self)
 static void
 update_description (BbOccupancyChart *self)
 {
-  g_autofree BbOccupancySeries *views = g_new0 (BbOccupancySeries, MAX (1, self->series->len));
+  g_autofree BbOccupancyChartSeries *views = g_new0 (BbOccupancyChartSeries, MAX (1, self->series->len));
 
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *series = g_ptr_array_index (self->series, i);
 
-      views[i] = (BbOccupancySeries) { series->name, series->points, series->n_points };
+      views[i] = (BbOccupancyChartSeries) { series->name, series->points, series->n_points };
     }
   g_free (self->description);
   self->description = bb_occupancy_chart_describe (views, self->series->len);
@@ -793,9 +793,9 @@ bb_occupancy_chart_new (void)
 
 /* Copies the wards' points; the caller keeps its arrays. */
 void
-bb_occupancy_chart_set_series (BbOccupancyChart        *self,
-                               const BbOccupancySeries *series,
-                               gsize                    n_series)
+bb_occupancy_chart_set_series (BbOccupancyChart             *self,
+                               const BbOccupancyChartSeries *series,
+                               gsize                         n_series)
 {
   g_return_if_fail (BB_IS_OCCUPANCY_CHART (self));
   g_return_if_fail (n_series == 0 || series != NULL);
@@ -807,7 +807,7 @@ bb_occupancy_chart_set_series (BbOccupancyChart        *self,
 
       copy->name = g_strdup (series[i].ward_name != NULL ? series[i].ward_name : "");
       copy->n_points = series[i].points != NULL ? series[i].n_points : 0;
-      copy->points = g_memdup2 (series[i].points, sizeof (BbOccupancyPoint) * copy->n_points);
+      copy->points = g_memdup2 (series[i].points, sizeof (BbOccupancyChartPoint) * copy->n_points);
       copy->xs = g_new0 (double, MAX (1, copy->n_points));
       copy->ys = g_new0 (double, MAX (1, copy->n_points));
       g_ptr_array_add (self->series, copy);
@@ -909,7 +909,7 @@ bb_occupancy_chart_hover (BbOccupancyChart *self,
   if (best_index != G_MAXSIZE)
     {
       Series *series = g_ptr_array_index (self->series, best_series);
-      const BbOccupancyPoint *point = &series->points[best_index];
+      const BbOccupancyChartPoint *point = &series->points[best_index];
       g_autofree char *when = bb_chart_format_time (point->time, NULL);
 
       self->hover_series = best_series;
@@ -936,7 +936,7 @@ bb_occupancy_chart_get_hover_text (BbOccupancyChart *self)
 /* The chart in words, for screen readers: per ward the latest value and the
  * low and high over the period shown. A pure function of the data. */
 char *
-bb_occupancy_chart_describe (const BbOccupancySeries *series,
+bb_occupancy_chart_describe (const BbOccupancyChartSeries *series,
                              gsize                    n_series)
 {
   GString *text;
@@ -959,8 +959,8 @@ bb_occupancy_chart_describe (const BbOccupancySeries *series,
 
   for (gsize i = 0; i < n_series; i++)
     {
-      const BbOccupancySeries *s = &series[i];
-      const BbOccupancyPoint *last;
+      const BbOccupancyChartSeries *s = &series[i];
+      const BbOccupancyChartPoint *last;
       guint low = G_MAXUINT, high = 0;
       g_autofree char *span = NULL;
 

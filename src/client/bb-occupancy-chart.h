@@ -13,35 +13,35 @@ typedef struct
   gint64 time;
   guint  occupied;
   guint  capacity;
-} BbOccupancyPoint;
+} BbOccupancyChartPoint;
 
 /* One ward's history, points in ascending time. */
 typedef struct
 {
-  const char             *ward_name;
-  const BbOccupancyPoint *points;
-  gsize                   n_points;
-} BbOccupancySeries;
+  const char                  *ward_name;
+  const BbOccupancyChartPoint *points;
+  gsize                        n_points;
+} BbOccupancyChartSeries;
 
 #define BB_TYPE_OCCUPANCY_CHART (bb_occupancy_chart_get_type ())
 
 G_DECLARE_FINAL_TYPE (BbOccupancyChart, bb_occupancy_chart, BB, OCCUPANCY_CHART, GtkWidget)
 
 GtkWidget  *bb_occupancy_chart_new              (void);
-void        bb_occupancy_chart_set_series       (BbOccupancyChart        *self,
-                                                 const BbOccupancySeries *series,
-                                                 gsize                    n_series);
-gsize       bb_occupancy_chart_get_n_series     (BbOccupancyChart        *self);
-void        bb_occupancy_chart_set_show_percent (BbOccupancyChart        *self,
-                                                 gboolean                 show_percent);
-gboolean    bb_occupancy_chart_get_show_percent (BbOccupancyChart        *self);
-const char *bb_occupancy_chart_get_description  (BbOccupancyChart        *self);
-gboolean    bb_occupancy_chart_hover            (BbOccupancyChart        *self,
-                                                 double                   x,
-                                                 double                   y);
-const char *bb_occupancy_chart_get_hover_text   (BbOccupancyChart        *self);
+void        bb_occupancy_chart_set_series       (BbOccupancyChart             *self,
+                                                 const BbOccupancyChartSeries *series,
+                                                 gsize                         n_series);
+gsize       bb_occupancy_chart_get_n_series     (BbOccupancyChart             *self);
+void        bb_occupancy_chart_set_show_percent (BbOccupancyChart             *self,
+                                                 gboolean                      show_percent);
+gboolean    bb_occupancy_chart_get_show_percent (BbOccupancyChart             *self);
+const char *bb_occupancy_chart_get_description  (BbOccupancyChart             *self);
+gboolean    bb_occupancy_chart_hover            (BbOccupancyChart             *self,
+                                                 double                        x,
+                                                 double                        y);
+const char *bb_occupancy_chart_get_hover_text   (BbOccupancyChart             *self);
 
-char       *bb_occupancy_chart_describe         (const BbOccupancySeries *series,
-                                                 gsize                    n_series);
+char       *bb_occupancy_chart_describe         (const BbOccupancyChartSeries *series,
+                                                 gsize                         n_series);
 
 G_END_DECLS

@@ -292,8 +292,8 @@ test_time_under_the_pointer_names_day_and_hour (void)
 static void
 test_occupancy_description_states_the_numbers (void)
 {
-  BbOccupancyPoint icu[31], ward[3];
-  BbOccupancySeries series[2] = {
+  BbOccupancyChartPoint icu[31], ward[3];
+  BbOccupancyChartSeries series[2] = {
     { "ICU", icu, G_N_ELEMENTS (icu) },
     { "Ward 3E", ward, G_N_ELEMENTS (ward) },
   };
@@ -302,10 +302,10 @@ test_occupancy_description_states_the_numbers (void)
   g_autofree char *none = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (icu); i++)
-    icu[i] = (BbOccupancyPoint) { MONDAY + i * 86400, 12 + (i * 7) % 9, 20 };
+    icu[i] = (BbOccupancyChartPoint) { MONDAY + i * 86400, 12 + (i * 7) % 9, 20 };
   icu[30].occupied = 18;
   for (guint i = 0; i < G_N_ELEMENTS (ward); i++)
-    ward[i] = (BbOccupancyPoint) { MONDAY + i * 3600, 20 + i, 24 };
+    ward[i] = (BbOccupancyChartPoint) { MONDAY + i * 3600, 20 + i, 24 };
 
   one = bb_occupancy_chart_describe (series, 1);
   g_assert_cmpstr (one, ==, "Occupancy of ICU: now 18 of 20 beds (90%); low 12, high 20 over the last 30 days.");
@@ -320,7 +320,7 @@ test_occupancy_description_states_the_numbers (void)
 static void
 test_fan_description_says_when_alarm_lines_are_crossed (void)
 {
-  BbOccupancyPoint history[2] = {
+  BbOccupancyChartPoint history[2] = {
     { MONDAY - 2 * 86400, 15, 20 },
     { MONDAY, 16, 20 },
   };

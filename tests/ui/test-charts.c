@@ -225,13 +225,13 @@ check_light_and_dark (GtkWidget  *widget,
   g_assert_cmpuint (dark.brighter, >, 4 * dark.darker);
 }
 
-static BbOccupancyPoint *
+static BbOccupancyChartPoint *
 make_history (guint  ward,
               guint  n_points,
               guint  capacity,
               gint64 step)
 {
-  BbOccupancyPoint *points = g_new (BbOccupancyPoint, n_points);
+  BbOccupancyChartPoint *points = g_new (BbOccupancyChartPoint, n_points);
 
   for (guint i = 0; i < n_points; i++)
     {
@@ -250,8 +250,8 @@ test_occupancy_chart_draws_many_wards_in_light_and_dark (void)
 {
   GtkWidget *chart = bb_occupancy_chart_new ();
   GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
-  BbOccupancySeries series[6];
-  BbOccupancyPoint *points[6];
+  BbOccupancyChartSeries series[6];
+  BbOccupancyChartPoint *points[6];
   char *names[6];
   const char *description;
 
@@ -259,7 +259,7 @@ test_occupancy_chart_draws_many_wards_in_light_and_dark (void)
     {
       names[i] = g_strdup_printf ("Ward %u%c", i + 2, 'A' + i);
       points[i] = make_history (i, 168, 20 + 2 * i, 3600);
-      series[i] = (BbOccupancySeries) { names[i], points[i], 168 };
+      series[i] = (BbOccupancyChartSeries) { names[i], points[i], 168 };
     }
   bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), series, G_N_ELEMENTS (series));
   settle (chart);
@@ -320,9 +320,9 @@ test_occupancy_chart_draws_new_data_on_a_worker_thread (void)
 {
   GtkWidget *chart = bb_occupancy_chart_new ();
   GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
-  g_autofree BbOccupancyPoint *high = make_history (0, 168, 20, 3600);
-  g_autofree BbOccupancyPoint *low = g_memdup2 (high, sizeof (BbOccupancyPoint) * 168);
-  BbOccupancySeries series = { "ICU", high, 168 };
+  g_autofree BbOccupancyChartPoint *high = make_history (0, 168, 20, 3600);
+  g_autofree BbOccupancyChartPoint *low = g_memdup2 (high, sizeof (BbOccupancyChartPoint) * 168);
+  BbOccupancyChartSeries series = { "ICU", high, 168 };
   g_autoptr(GdkTexture) before = NULL;
   g_autoptr(GdkTexture) after = NULL;
   gboolean timed_out = FALSE;
@@ -381,10 +381,10 @@ test_occupancy_chart_without_data_says_so (void)
 /* A ward of 20 beds: 30 days of history at 6 h steps, then a 14-day forecast
  * whose median climbs through both alarm lines and whose band widens. */
 static void
-make_fan_data (BbOccupancyPoint  **history,
-               gsize              *n_history,
-               BbFanForecastPoint **forecast,
-               gsize              *n_forecast)
+make_fan_data (BbOccupancyChartPoint **history,
+               gsize                  *n_history,
+               BbFanForecastPoint    **forecast,
+               gsize                  *n_forecast)
 {
   *n_history = 121;
   *n_forecast = 57;
@@ -407,7 +407,7 @@ test_fan_chart_draws_history_forecast_and_alarms (void)
 {
   GtkWidget *chart = bb_fan_chart_new ();
   GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT);
-  g_autofree BbOccupancyPoint *history = NULL;
+  g_autofree BbOccupancyChartPoint *history = NULL;
   g_autofree BbFanForecastPoint *forecast = NULL;
   gsize n_history, n_forecast;
   const char *description;
@@ -571,8 +571,8 @@ static void
 test_occupancy_chart_is_crisp_at_scale_two (void)
 {
   GtkWidget *chart, *window;
-  g_autofree BbOccupancyPoint *points = NULL;
-  BbOccupancySeries series;
+  g_autofree BbOccupancyChartPoint *points = NULL;
+  BbOccupancyChartSeries series;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree guchar *pixels = NULL;
   g_autofree gboolean *line_row = NULL;
@@ -594,7 +594,7 @@ test_occupancy_chart_is_crisp_at_scale_two (void)
   window = show_in_window (chart, WIDTH, HEIGHT);
   g_assert_cmpint (gtk_widget_get_scale_factor (chart), ==, 2);
   points = make_history (0, 168, 20, 3600);
-  series = (BbOccupancySeries) { "ICU", points, 168 };
+  series = (BbOccupancyChartSeries) { "ICU", points, 168 };
   bb_occupancy_chart_set_series (BB_OCCUPANCY_CHART (chart), &series, 1);
   settle (chart);
 
