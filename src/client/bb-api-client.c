@@ -946,6 +946,7 @@ static gpointer
 parse_retrain (JsonNode *root, gpointer unused, GError **error)
 {
   g_autoptr(BbRetrainStatus) s = g_new0 (BbRetrainStatus, 1);
+  g_autoptr(JsonObject) result = NULL;
   JsonObject *o;
 
   s->mae_before = NAN;
@@ -959,11 +960,16 @@ parse_retrain (JsonNode *root, gpointer unused, GError **error)
       !read_time (o, "finished_at", FALSE, &s->finished_at, error))
     return NULL;
   s->progress = CLAMP (read_double_or (o, "progress", 0), 0, 1);
-  s->result = dup_object_member (o, "result");
-  if (s->result != NULL)
+  result = dup_object_member (o, "result");
+  if (result != NULL)
     {
-      JsonNode *swapped = json_object_get_member (s->result, "swapped");
-      JsonNode *mae = json_object_get_member (s->result, "mae_days");
+      JsonNode *swapped = json_object_get_member (result, "swapped");
+      JsonNode *mae = json_object_get_member (result, "mae_days");
+
+      if (!read_string (result, "version", FALSE, &s->version, error) ||
+          !read_string (result, "previous_version", FALSE, &s->previous_version, error) ||
+          !read_int (result, "held_out_stays", FALSE, &s->held_out_stays, error))
+        return NULL;
 
       s->swapped = swapped != NULL && JSON_NODE_HOLDS_VALUE (swapped) &&
                    json_node_get_value_type (swapped) == G_TYPE_BOOLEAN && json_node_get_boolean (swapped);

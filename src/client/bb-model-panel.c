@@ -268,15 +268,9 @@ retrain_show (ModelEntry            *e,
     text = g_strdup_printf (_("Retraining failed: %s"), status->error != NULL ? status->error : _("no reason given"));
   else if (g_strcmp0 (status->state, "done") == 0)
     {
-      const char *version = NULL, *previous = NULL;
-      gint64 held_out = 0;
+      const char *version = status->version, *previous = status->previous_version;
+      gint64 held_out = status->held_out_stays;
 
-      if (status->result != NULL)
-        {
-          version = json_object_get_string_member_with_default (status->result, "version", NULL);
-          previous = json_object_get_string_member_with_default (status->result, "previous_version", NULL);
-          held_out = json_object_get_int_member_with_default (status->result, "held_out_stays", 0);
-        }
       if (status->swapped)
         /* TRANSLATORS: new version, held-out stays, its MAE, the old MAE, the old version */
         text = g_strdup_printf (_("Swapped in version %s: its MAE on %" PRId64 " held-out stays is "
@@ -628,23 +622,6 @@ start_check (BbModelPanel *self)
   g_task_run_in_thread (task, check_thread);
 }
 
-static double
-card_number (BbLosCard  *card,
-             const char *member)
-{
-  JsonObject *metrics = bb_los_card_get_section (card, "metrics");
-  JsonObject *test;
-  JsonNode *node;
-
-  if (metrics == NULL || !json_object_has_member (metrics, "test"))
-    return NAN;
-  test = json_object_get_object_member (metrics, "test");
-  node = test != NULL ? json_object_get_member (test, member) : NULL;
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NAN;
-  return json_node_get_double (node);
-}
-
 typedef struct
 {
   BbModelPanel *self;
@@ -670,12 +647,13 @@ on_model_cb (GObject      *source,
   e = find_entry (self, name);
   if (e != NULL && model != NULL)
     {
-      BbLosCard *card = bb_los_model_get_card (model);
+      BbModelTestMetrics test;
 
+      bb_model_test_metrics_from_card (bb_los_model_get_card (model), &test);
       e->model = g_steal_pointer (&model);
-      e->card_mae = card_number (card, "mae_days");
-      e->card_coverage = card_number (card, "coverage_80");
-      e->card_rows = (gint64) card_number (card, "rows");
+      e->card_mae = test.mae_days;
+      e->card_coverage = test.coverage_80;
+      e->card_rows = test.rows;
       /* What is predicted with is the downloaded model's version. */
       g_free (e->version);
       e->version = g_strdup (bb_los_model_get_version (e->model));
