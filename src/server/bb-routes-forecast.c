@@ -6,7 +6,14 @@
  * and the time they have stayed), the bookings holding one of its beds (as
  * patients arriving now) and its future bookings, computed by the same
  * bb_ward_forecast_compute the client and `bedboard-los forecast` use. The
- * public answer holds only aggregates per ward, never a patient. */
+ * public answer holds only aggregates per ward, never a patient.
+ *
+ * With ?arrivals=recent the forecast also counts patients who will arrive
+ * (see bb-ward-forecast.h): at the rate of the ward's admissions over the
+ * last ARRIVAL_BASIS_DAYS days (every admission, booked or not, admitted in
+ * that time and in the ward now or discharged from it), with stays drawn
+ * from the model's predictions for the most recent ARRIVAL_MIXTURE_MAX of
+ * them. Future bookings are still decided without arrivals. */
 #define G_LOG_DOMAIN "bb-routes-forecast"
 
 #include "config.h"
@@ -21,6 +28,16 @@
 /* The answer is relative to now: even with no change in the hospital, it
  * is computed again after this long. */
 #define FORECAST_CACHE_SECONDS 300
+#define ARRIVAL_BASIS_DAYS 14
+#define ARRIVAL_MIXTURE_MAX 200
+
+/* What the arrival rate of a ward was estimated from. */
+typedef struct
+{
+  guint  patients;      /* admissions in the basis */
+  double basis_days;
+  double rate_per_day;
+} ArrivalBasis;
 
 /* Encodes features into row; features that do not fit the card (records
  * made before the card changed, a patient stepped down from intensive care)
@@ -68,13 +85,89 @@ bookings_holding_beds (BbStore       *store,
   return holding;
 }
 
-BbWardForecast *
-_bb_forecast_ward (BbServer      *server,
-                   const BbWard  *ward,
-                   double         horizon_days,
-                   double         step_hours,
-                   BbLosModel   **out_model,
-                   GError       **error)
+static int
+compare_admitted_latest_first (gconstpointer a,
+                               gconstpointer b)
+{
+  const BbAdmission *x = *(const BbAdmission * const *) a;
+  const BbAdmission *y = *(const BbAdmission * const *) b;
+
+  return (x->admitted_at < y->admitted_at) - (x->admitted_at > y->admitted_at);
+}
+
+/* The ward's admissions over the basis: their count gives the rate, the
+ * model's margins for the most recent of them the stays (arrival_mu, at
+ * most ARRIVAL_MIXTURE_MAX; NULL when nobody came). */
+static gboolean
+recent_arrivals (BbStore       *store,
+                 const BbWard  *ward,
+                 GPtrArray     *inpatients,
+                 BbLosModel    *model,
+                 gint64         now,
+                 ArrivalBasis  *basis,
+                 double       **arrival_mu,
+                 guint         *n_arrival_mu,
+                 GError       **error)
+{
+  BbLosCard *card = bb_los_model_get_card (model);
+  guint nf = bb_los_card_get_n_features (card), n_mix;
+  gint64 since = now - (gint64) (ARRIVAL_BASIS_DAYS * 86400);
+  g_autoptr(GPtrArray) discharged = NULL;
+  g_autoptr(GPtrArray) arrived = g_ptr_array_new ();   /* borrowed */
+  g_autofree float *rows = NULL;
+  g_autofree double *mu = NULL;
+
+  discharged = bb_store_list_discharges (store, ward->hospital_id, ward->id, since, error);
+  if (discharged == NULL)
+    return FALSE;
+  for (guint i = 0; i < inpatients->len; i++)
+    {
+      BbAdmission *a = g_ptr_array_index (inpatients, i);
+
+      if (a->admitted_at >= since && a->admitted_at <= now)
+        g_ptr_array_add (arrived, a);
+    }
+  for (guint i = 0; i < discharged->len; i++)
+    {
+      BbAdmission *a = g_ptr_array_index (discharged, i);
+
+      if (a->admitted_at >= since && a->admitted_at <= now)
+        g_ptr_array_add (arrived, a);
+    }
+
+  basis->patients = arrived->len;
+  basis->basis_days = ARRIVAL_BASIS_DAYS;
+  basis->rate_per_day = arrived->len / (double) ARRIVAL_BASIS_DAYS;
+  *arrival_mu = NULL;
+  *n_arrival_mu = 0;
+  if (arrived->len == 0)
+    return TRUE;
+
+  g_ptr_array_sort (arrived, compare_admitted_latest_first);
+  n_mix = MIN (arrived->len, ARRIVAL_MIXTURE_MAX);
+  rows = g_new (float, (gsize) n_mix * MAX (nf, 1));
+  mu = g_new (double, n_mix);
+  for (guint i = 0; i < n_mix; i++)
+    encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (arrived, i))->features,
+                       rows + (gsize) i * nf);
+  if (!bb_los_model_predict_margins (model, rows, n_mix, mu, error))
+    return FALSE;
+  *arrival_mu = g_steal_pointer (&mu);
+  *n_arrival_mu = n_mix;
+  return TRUE;
+}
+
+/* with_arrivals: count the patients who will arrive as well, and say what
+ * that was estimated from in out_basis. */
+static BbWardForecast *
+forecast_ward (BbServer      *server,
+               const BbWard  *ward,
+               double         horizon_days,
+               double         step_hours,
+               gboolean       with_arrivals,
+               ArrivalBasis  *out_basis,
+               BbLosModel   **out_model,
+               GError       **error)
 {
   BbStore *store = bb_server_get_store (server);
   g_autoptr(BbLosModel) model = NULL;
@@ -85,6 +178,9 @@ _bb_forecast_ward (BbServer      *server,
   g_autofree double *mu = NULL;
   g_autofree BbForecastInpatient *in = NULL;
   g_autofree BbForecastBooking *booked = NULL;
+  g_autofree double *arrival_mu = NULL;
+  guint n_arrival_mu = 0;
+  ArrivalBasis basis = { 0, };
   BbWardForecastParams params = { 0, };
   BbWardForecast *forecast;
   BbLosCard *card;
@@ -158,10 +254,31 @@ _bb_forecast_ward (BbServer      *server,
   params.capacity = capacity;
   params.horizon_days = horizon_days;
   params.step_hours = step_hours;
+  if (with_arrivals)
+    {
+      if (!recent_arrivals (store, ward, inpatients, model, now, &basis, &arrival_mu, &n_arrival_mu, error))
+        return NULL;
+      params.arrival_rate_per_hour = n_arrival_mu > 0 ? basis.rate_per_day / 24.0 : 0;
+      params.arrival_mu = arrival_mu;
+      params.n_arrival_mu = n_arrival_mu;
+    }
   forecast = bb_ward_forecast_compute (&params, in, n_in, booked, n_booked, error);
   if (forecast != NULL && out_model != NULL)
     *out_model = g_steal_pointer (&model);
+  if (forecast != NULL && out_basis != NULL)
+    *out_basis = basis;
   return forecast;
+}
+
+BbWardForecast *
+_bb_forecast_ward (BbServer      *server,
+                   const BbWard  *ward,
+                   double         horizon_days,
+                   double         step_hours,
+                   BbLosModel   **out_model,
+                   GError       **error)
+{
+  return forecast_ward (server, ward, horizon_days, step_hours, FALSE, NULL, out_model, error);
 }
 
 JsonNode *
@@ -277,10 +394,19 @@ get_forecast (BbRequest *req)
   gint64 hospital_id = req->ids[0];
   double horizon_days = BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS;
   double step_hours = BB_WARD_FORECAST_DEFAULT_STEP_HOURS;
+  const char *arrivals = g_hash_table_lookup (req->query, "arrivals");
+  gboolean with_arrivals = g_strcmp0 (arrivals, "recent") == 0;
 
   if (!query_number (req, "horizon_days", 1, MAX_HORIZON_DAYS, &horizon_days, &error) ||
       !query_number (req, "step_hours", 1, MAX_STEP_HOURS, &step_hours, &error))
     {
+      _bb_reply_gerror (req, error);
+      return;
+    }
+  if (arrivals != NULL && *arrivals != '\0' && !with_arrivals && g_strcmp0 (arrivals, "none") != 0)
+    {
+      error = g_error_new (BB_API_ERROR, BB_API_ERROR_INVALID,
+                           "query parameter 'arrivals' must be 'recent' or 'none'");
       _bb_reply_gerror (req, error);
       return;
     }
@@ -298,9 +424,12 @@ get_forecast (BbRequest *req)
       g_autoptr(GError) ward_error = NULL;
       g_autoptr(BbLosModel) model = NULL;
       g_autoptr(BbWardForecast) forecast = NULL;
+      ArrivalBasis basis = { 0, };
+      JsonNode *node;
       JsonObject *entry;
 
-      forecast = _bb_forecast_ward (req->server, ward, horizon_days, step_hours, &model, &ward_error);
+      forecast = forecast_ward (req->server, ward, horizon_days, step_hours, with_arrivals, &basis,
+                                &model, &ward_error);
       if (forecast == NULL)
         {
           /* One ward without a forecast (no open beds, no model) does not
@@ -318,7 +447,17 @@ get_forecast (BbRequest *req)
           json_array_add_object_element (array, entry);
           continue;
         }
-      json_array_add_element (array, _bb_forecast_ward_to_json (ward, forecast, model));
+      node = _bb_forecast_ward_to_json (ward, forecast, model);
+      if (with_arrivals)
+        {
+          JsonObject *a = json_object_new ();
+
+          json_object_set_double_member (a, "rate_per_day", basis.rate_per_day);
+          json_object_set_double_member (a, "basis_days", basis.basis_days);
+          json_object_set_int_member (a, "patients", basis.patients);
+          json_object_set_object_member (json_node_get_object (node), "arrivals", a);
+        }
+      json_array_add_element (array, node);
     }
 
   json_object_set_int_member (object, "hospital", hospital_id);
@@ -326,6 +465,8 @@ get_forecast (BbRequest *req)
   json_object_set_double_member (object, "horizon_days", horizon_days);
   json_object_set_double_member (object, "step_hours", step_hours);
   json_object_set_double_member (object, "accept_probability", BB_WARD_FORECAST_ACCEPT_P);
+  if (with_arrivals)
+    json_object_set_string_member (object, "arrivals", "recent");
   json_object_set_array_member (object, "wards", g_steal_pointer (&array));
 
   _bb_request_set_cacheable (req, hospital_id);
