@@ -1352,6 +1352,23 @@ bb_api_client_get_forecast_async (BbApiClient         *self,
            cancellable, callback, user_data);
 }
 
+void
+bb_api_client_get_forecast_with_arrivals_async (BbApiClient         *self,
+                                                gint64               hospital_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (BB_IS_API_CLIENT (self));
+
+  path = g_strdup_printf ("/api/v1/hospitals/%" G_GINT64_FORMAT "/forecast?arrivals=recent", hospital_id);
+  request (self, "GET", path, NULL, FALSE, parse_forecast, NULL, NULL,
+           (GDestroyNotify) g_ptr_array_unref, bb_api_client_get_forecast_with_arrivals_async,
+           cancellable, callback, user_data);
+}
+
 GPtrArray *
 bb_api_client_get_forecast_finish (BbApiClient   *self,
                                    GAsyncResult  *result,

@@ -113,6 +113,13 @@ void         bb_api_client_get_forecast_async  (BbApiClient *self, gint64 hospit
                                                 GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray   *bb_api_client_get_forecast_finish (BbApiClient *self, GAsyncResult *result,
                                                 GError **error);
+/* The same with ?arrivals=recent: the forecast also counts the patients the
+ * ward's admissions of the last 14 days say will arrive (the admin's
+ * occupancy forecast). Finish with bb_api_client_get_forecast_finish. */
+void         bb_api_client_get_forecast_with_arrivals_async (BbApiClient *self, gint64 hospital_id,
+                                                             GCancellable *cancellable,
+                                                             GAsyncReadyCallback callback,
+                                                             gpointer user_data);
 
 /* GET /api/v1/hospitals/{id}/inpatients[?ward=] (staff) -> GPtrArray of
  * BbAdmission; the server's time of the answer to out_at (may be NULL). */

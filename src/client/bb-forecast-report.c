@@ -211,8 +211,9 @@ draw_summary_page (cairo_t                *cr,
   /* TRANSLATORS: %s is a date and time */
   subtitle = g_strdup_printf (_("Occupied beds over the last 30 days (black) and the 14-day forecast: median "
                                 "(blue line) and 10–90%% band (blue area); dashed alarm lines at 85%% (orange) "
-                                "and 92%% (red) of the beds. The forecast counts the patients in each ward now "
-                                "and the bookings, not later arrivals. Made %s."), when);
+                                "and 92%% (red) of the beds. The forecast counts the patients in each ward now, "
+                                "the bookings, and the patients expected to arrive at the rate of the ward's "
+                                "admissions over the last 14 days. Made %s."), when);
   y = show_wrapped (cr, subtitle, MARGIN, y, PAGE_WIDTH - 2 * MARGIN, 14) + 18;
 
   y = draw_section (cr, _("Wards crossing the alarm lines"), report->alarm_lines,

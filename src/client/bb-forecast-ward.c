@@ -221,8 +221,9 @@ find_entry (GPtrArray *entries,
 
 /* Forecast points in occupied beds: occupied = capacity - free, so the 10%
  * band edge of occupancy is the 90th percentile of free beds. The median is
- * taken from free_mean: the forecast is a Poisson-binomial count, whose
- * median lies within one bed of its mean. */
+ * taken from free_mean: the forecast is a Poisson-binomial count (less a
+ * Poisson count of arrivals), whose median lies within about a bed of its
+ * mean. */
 static void
 fill_forecast (BbForecastWard            *ward,
                const BbWardForecastEntry *entry,
@@ -353,9 +354,12 @@ on_hospital_cb (GObject      *source,
     }
   if (d->wards == NULL)
     d->wards = g_ptr_array_new ();
-  bb_api_client_get_forecast_async (BB_API_CLIENT (source), d->hospital_id, 0,
-                                    g_task_get_cancellable (task), on_forecast_cb,
-                                    g_object_ref (task));
+  /* With the patients expected to arrive: without them the occupancy
+   * forecast only falls as the present patients leave, and no alarm line is
+   * ever crossed later than now. */
+  bb_api_client_get_forecast_with_arrivals_async (BB_API_CLIENT (source), d->hospital_id,
+                                                  g_task_get_cancellable (task), on_forecast_cb,
+                                                  g_object_ref (task));
 }
 
 void
