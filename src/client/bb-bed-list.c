@@ -6,6 +6,8 @@
 
 #include "bb-bed-list.h"
 
+#include "bb-item-sync.h"
+
 struct _BbBedList
 {
   GObject     parent_instance;
@@ -175,47 +177,35 @@ bb_bed_list_lookup (BbBedList *self,
   return g_ptr_array_index (self->items, position - 1);
 }
 
+static gint64
+bed_id (gconstpointer record)
+{
+  return ((const BbBed *) record)->id;
+}
+
+static const BbItemSyncFuncs bed_sync = {
+  (gint64 (*) (gpointer)) bb_bed_item_get_id,
+  bed_id,
+  (gboolean (*) (gpointer, gconstpointer)) bb_bed_item_update,
+  (gpointer (*) (gconstpointer)) bb_bed_item_new,
+};
+
 void
 bb_bed_list_set (BbBedList *self,
                  GPtrArray *beds)
 {
-  gboolean same_order;
-  guint old_len;
+  GPtrArray *items;
 
   g_return_if_fail (BB_IS_BED_LIST (self));
   g_return_if_fail (beds != NULL);
 
-  old_len = self->items->len;
-  same_order = old_len == beds->len;
-  for (guint i = 0; same_order && i < old_len; i++)
-    same_order = bb_bed_item_get_id (g_ptr_array_index (self->items, i)) ==
-                 ((const BbBed *) g_ptr_array_index (beds, i))->id;
-
-  if (same_order)
+  items = bb_item_sync_merge (G_LIST_MODEL (self), beds, &bed_sync);
+  if (items != NULL)
     {
-      for (guint i = 0; i < old_len; i++)
-        if (bb_bed_item_update (g_ptr_array_index (self->items, i), g_ptr_array_index (beds, i)))
-          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
-    }
-  else
-    {
-      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      guint old_len = self->items->len;
 
-      for (guint i = 0; i < beds->len; i++)
-        {
-          const BbBed *bed = g_ptr_array_index (beds, i);
-          BbBedItem *old = bb_bed_list_lookup (self, bed->id, NULL);
-
-          if (old != NULL)
-            {
-              bb_bed_item_update (old, bed);
-              g_ptr_array_add (items, g_object_ref (old));
-            }
-          else
-            g_ptr_array_add (items, bb_bed_item_new (bed));
-        }
       g_ptr_array_unref (self->items);
-      self->items = g_steal_pointer (&items);
+      self->items = items;
       reindex (self);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
     }

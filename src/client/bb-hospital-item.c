@@ -7,6 +7,7 @@
 
 #include "bb-hospital-item.h"
 
+#include "bb-item-sync.h"
 #include "bb-ward-item.h"
 
 struct _BbHospitalItem
@@ -80,29 +81,10 @@ static gboolean
 set_counts (BbHospitalItem    *self,
             const BbBedCounts *beds)
 {
-  static const struct { gsize offset; guint prop; } fields[] = {
-    { G_STRUCT_OFFSET (BbBedCounts, total), PROP_TOTAL },
-    { G_STRUCT_OFFSET (BbBedCounts, free), PROP_FREE },
-    { G_STRUCT_OFFSET (BbBedCounts, occupied), PROP_OCCUPIED },
-    { G_STRUCT_OFFSET (BbBedCounts, reserved), PROP_RESERVED },
-    { G_STRUCT_OFFSET (BbBedCounts, cleaning), PROP_CLEANING },
-    { G_STRUCT_OFFSET (BbBedCounts, closed), PROP_CLOSED },
-  };
-  gboolean changed = FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      guint *mine = G_STRUCT_MEMBER_P (&self->hospital.beds, fields[i].offset);
-      const guint *theirs = G_STRUCT_MEMBER_P ((gpointer) beds, fields[i].offset);
-
-      if (*mine != *theirs)
-        {
-          *mine = *theirs;
-          notify (self, fields[i].prop);
-          changed = TRUE;
-        }
-    }
-  return changed;
+  return bb_item_sync_counts (G_OBJECT (self), &self->hospital.beds, beds,
+                              properties[PROP_TOTAL], properties[PROP_FREE],
+                              properties[PROP_OCCUPIED], properties[PROP_RESERVED],
+                              properties[PROP_CLEANING], properties[PROP_CLOSED]);
 }
 
 static void
@@ -349,63 +331,36 @@ bb_hospital_item_find_ward (BbHospitalItem *self,
   return NULL;
 }
 
+static gint64
+ward_id (gconstpointer record)
+{
+  return ((const BbWard *) record)->id;
+}
+
+static const BbItemSyncFuncs ward_sync = {
+  (gint64 (*) (gpointer)) bb_ward_item_get_id,
+  ward_id,
+  (gboolean (*) (gpointer, gconstpointer)) bb_ward_item_update,
+  (gpointer (*) (gconstpointer)) bb_ward_item_new,
+};
+
 void
 bb_hospital_item_set_wards (BbHospitalItem *self,
                             GPtrArray      *wards)
 {
-  guint n_old;
+  g_autoptr(GPtrArray) items = NULL;
 
   g_return_if_fail (BB_IS_HOSPITAL_ITEM (self));
   g_return_if_fail (wards != NULL);
 
-  /* Same wards in the same order (the usual case): update in place. */
-  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->wards));
-  if (n_old == wards->len)
-    {
-      gboolean same = TRUE;
+  /* Same wards in the same order (the usual case) are updated in place.
+   * When wards were added or removed (rare: an admin changed the hospital)
+   * the items of wards that stay are kept so rows bound to them live on. */
+  items = bb_item_sync_merge (G_LIST_MODEL (self->wards), wards, &ward_sync);
+  if (items != NULL)
+    g_list_store_splice (self->wards, 0, g_list_model_get_n_items (G_LIST_MODEL (self->wards)),
+                         items->pdata, items->len);
 
-      for (guint i = 0; i < n_old && same; i++)
-        {
-          g_autoptr(BbWardItem) item = g_list_model_get_item (G_LIST_MODEL (self->wards), i);
-          const BbWard *w = g_ptr_array_index (wards, i);
-
-          same = bb_ward_item_get_id (item) == w->id;
-        }
-      if (same)
-        {
-          for (guint i = 0; i < n_old; i++)
-            {
-              g_autoptr(BbWardItem) item = g_list_model_get_item (G_LIST_MODEL (self->wards), i);
-
-              if (bb_ward_item_update (item, g_ptr_array_index (wards, i)))
-                g_list_model_items_changed (G_LIST_MODEL (self->wards), i, 1, 1);
-            }
-          goto done;
-        }
-    }
-
-  /* Wards were added or removed (rare: an admin changed the hospital).
-   * Keep the items of wards that stay so rows bound to them live on. */
-  {
-    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-    for (guint i = 0; i < wards->len; i++)
-      {
-        const BbWard *w = g_ptr_array_index (wards, i);
-        BbWardItem *old = bb_hospital_item_find_ward (self, w->id, NULL);
-
-        if (old != NULL)
-          {
-            bb_ward_item_update (old, w);
-            g_ptr_array_add (items, g_object_ref (old));
-          }
-        else
-          g_ptr_array_add (items, bb_ward_item_new (w));
-      }
-    g_list_store_splice (self->wards, 0, n_old, items->pdata, items->len);
-  }
-
-done:
   if (!self->has_wards)
     {
       self->has_wards = TRUE;

@@ -6,6 +6,8 @@
 
 #include "bb-hospital-list.h"
 
+#include "bb-item-sync.h"
+
 struct _BbHospitalList
 {
   GObject    parent_instance;
@@ -131,54 +133,39 @@ bb_hospital_list_lookup (BbHospitalList *self,
   return NULL;
 }
 
+static gint64
+hospital_id (gconstpointer record)
+{
+  return ((const BbHospital *) record)->id;
+}
+
+static const BbItemSyncFuncs hospital_sync = {
+  (gint64 (*) (gpointer)) bb_hospital_item_get_id,
+  hospital_id,
+  (gboolean (*) (gpointer, gconstpointer)) bb_hospital_item_update,
+  (gpointer (*) (gconstpointer)) bb_hospital_item_new,
+};
+
 void
 bb_hospital_list_set (BbHospitalList *self,
                       GPtrArray      *hospitals)
 {
-  gboolean same_order;
+  GPtrArray *items;
   guint old_len;
 
   g_return_if_fail (BB_IS_HOSPITAL_LIST (self));
   g_return_if_fail (hospitals != NULL);
 
+  /* The usual reload changes each hospital in place, one signal per changed
+   * row so list rows stay bound. A new order (a location was given) or
+   * hospitals that came and went give a new list that keeps the items of
+   * hospitals that stay. */
+  items = bb_item_sync_merge (G_LIST_MODEL (self), hospitals, &hospital_sync);
+  if (items == NULL)
+    return;
   old_len = self->items->len;
-  same_order = old_len == hospitals->len;
-  for (guint i = 0; same_order && i < old_len; i++)
-    same_order = bb_hospital_item_get_id (g_ptr_array_index (self->items, i)) ==
-                 ((const BbHospital *) g_ptr_array_index (hospitals, i))->id;
-
-  if (same_order)
-    {
-      /* The usual reload: each hospital changed in place, one signal per
-       * changed row so list rows stay bound. */
-      for (guint i = 0; i < old_len; i++)
-        if (bb_hospital_item_update (g_ptr_array_index (self->items, i),
-                                     g_ptr_array_index (hospitals, i)))
-          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 1);
-      return;
-    }
-
-  /* A new order (a location was given) or hospitals came and went: keep
-   * the items of hospitals that stay, in the new order. */
-  {
-    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-    for (guint i = 0; i < hospitals->len; i++)
-      {
-        const BbHospital *h = g_ptr_array_index (hospitals, i);
-        BbHospitalItem *old = bb_hospital_list_lookup (self, h->id, NULL);
-
-        if (old != NULL)
-          {
-            bb_hospital_item_update (old, h);
-            g_ptr_array_add (items, g_object_ref (old));
-          }
-        else
-          g_ptr_array_add (items, bb_hospital_item_new (h));
-      }
-    g_ptr_array_unref (self->items);
-    self->items = g_steal_pointer (&items);
-  }
+  g_ptr_array_unref (self->items);
+  self->items = items;
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
   if (old_len != self->items->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);

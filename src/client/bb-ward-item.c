@@ -6,6 +6,8 @@
 
 #include "bb-ward-item.h"
 
+#include "bb-item-sync.h"
+
 struct _BbWardItem
 {
   GObject  parent_instance;
@@ -48,28 +50,12 @@ static gboolean
 set_counts (BbWardItem        *self,
             const BbBedCounts *beds)
 {
-  static const struct { gsize offset; guint prop; } fields[] = {
-    { G_STRUCT_OFFSET (BbBedCounts, total), PROP_CAPACITY },
-    { G_STRUCT_OFFSET (BbBedCounts, free), PROP_FREE },
-    { G_STRUCT_OFFSET (BbBedCounts, occupied), PROP_OCCUPIED },
-    { G_STRUCT_OFFSET (BbBedCounts, reserved), PROP_RESERVED },
-    { G_STRUCT_OFFSET (BbBedCounts, cleaning), PROP_CLEANING },
-    { G_STRUCT_OFFSET (BbBedCounts, closed), PROP_CLOSED },
-  };
-  gboolean changed = FALSE;
+  gboolean changed;
 
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      guint *mine = G_STRUCT_MEMBER_P (&self->ward.beds, fields[i].offset);
-      const guint *theirs = G_STRUCT_MEMBER_P ((gpointer) beds, fields[i].offset);
-
-      if (*mine != *theirs)
-        {
-          *mine = *theirs;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[fields[i].prop]);
-          changed = TRUE;
-        }
-    }
+  changed = bb_item_sync_counts (G_OBJECT (self), &self->ward.beds, beds,
+                                 properties[PROP_CAPACITY], properties[PROP_FREE],
+                                 properties[PROP_OCCUPIED], properties[PROP_RESERVED],
+                                 properties[PROP_CLEANING], properties[PROP_CLOSED]);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OCCUPANCY]);
   return changed;

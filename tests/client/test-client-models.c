@@ -221,6 +221,43 @@ test_bed_list_event_changes_one_bed (void)
 }
 
 static void
+test_bed_list_new_answer_keeps_the_beds_that_stay (void)
+{
+  g_autoptr(BbBedList) beds = bb_bed_list_new (1, 7);
+  g_autoptr(GPtrArray) first = make_beds (7, 10, 4);
+  g_autoptr(GPtrArray) second = make_beds (7, 10, 4);
+  g_autoptr(GArray) changes = NULL;
+  g_autoptr(BbBedItem) bed_12 = NULL;
+  g_autoptr(BbBedItem) now_first = NULL;
+  guint position = 99;
+
+  bb_bed_list_set (beds, first);
+  bed_12 = g_list_model_get_item (G_LIST_MODEL (beds), 2);
+  g_assert_cmpint (bb_bed_item_get_id (bed_12), ==, 12);
+
+  /* Bed 10 is gone and bed 12 comes first: one change of the whole list,
+   * bed 12 keeps its item, and lookups follow the new positions. */
+  changes = record_changes (beds);
+  g_ptr_array_remove_index (second, 0);
+  {
+    gpointer bed_11 = second->pdata[0];
+
+    second->pdata[0] = second->pdata[1];
+    second->pdata[1] = bed_11;
+  }
+  bb_bed_list_set (beds, second);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).position, ==, 0);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).removed, ==, 4);
+  g_assert_cmpuint (g_array_index (changes, Change, 0).added, ==, 3);
+  now_first = g_list_model_get_item (G_LIST_MODEL (beds), 0);
+  g_assert_true (now_first == bed_12);
+  g_assert_true (bb_bed_list_lookup (beds, 11, &position) != NULL);
+  g_assert_cmpuint (position, ==, 1);
+  g_assert_null (bb_bed_list_lookup (beds, 10, NULL));
+}
+
+static void
 test_bed_counts_slots_follow_the_server (void)
 {
   BbBedCounts c = { 0, };
@@ -477,6 +514,8 @@ main (int   argc,
                    test_ward_set_updates_in_place);
   g_test_add_func ("/client/models/bed-list/an-event-changes-one-bed-at-its-position",
                    test_bed_list_event_changes_one_bed);
+  g_test_add_func ("/client/models/bed-list/a-new-answer-keeps-the-beds-that-stay",
+                   test_bed_list_new_answer_keeps_the_beds_that_stay);
   g_test_add_func ("/client/models/bed-counts/slots-follow-the-server",
                    test_bed_counts_slots_follow_the_server);
   g_test_add_func ("/client/models/context/a-bed-event-moves-the-bed-and-the-counts",
