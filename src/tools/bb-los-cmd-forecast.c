@@ -113,16 +113,23 @@ ward_clear (Ward *w)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Ward, ward_clear)
 
-/* What is timed: the model's predictions for everybody, then the forecast. */
+/* The most arrivals' stays the mixture takes, as the server does. */
+#define ARRIVAL_MIXTURE_MAX 200
+
+/* What is timed: the model's predictions for everybody, then the forecast.
+ * With an arrival rate the arrivals' stays are those of (at most
+ * ARRIVAL_MIXTURE_MAX evenly spread) inpatients: mix must hold that many. */
 static BbWardForecast *
 predict_and_forecast (BbLosModel                 *model,
                       const BbWardForecastParams *params,
                       Ward                       *w,
                       BbForecastInpatient        *in,
                       BbForecastBooking          *bk,
+                      double                     *mix,
                       GError                    **error)
 {
   guint n_in = w->inpatients->n_rows, n_bk = w->bookings->n_rows;
+  BbWardForecastParams prm = *params;
 
   if (n_in + n_bk > 0 && !bb_los_model_predict_margins (model, w->rows, n_in + n_bk, w->mu, error))
     return NULL;
@@ -130,7 +137,14 @@ predict_and_forecast (BbLosModel                 *model,
     in[i] = (BbForecastInpatient) { w->mu[i], w->inpatients->extra[i] };
   for (guint j = 0; j < n_bk; j++)
     bk[j] = (BbForecastBooking) { w->bookings->extra[j], w->mu[n_in + j] };
-  return bb_ward_forecast_compute (params, in, n_in, bk, n_bk, error);
+  if (prm.arrival_rate_per_hour > 0)
+    {
+      prm.n_arrival_mu = MIN (n_in, ARRIVAL_MIXTURE_MAX);
+      for (guint i = 0; i < prm.n_arrival_mu; i++)
+        mix[i] = w->mu[(gsize) i * n_in / prm.n_arrival_mu];
+      prm.arrival_mu = mix;
+    }
+  return bb_ward_forecast_compute (&prm, in, n_in, bk, n_bk, error);
 }
 
 static int
@@ -151,6 +165,7 @@ typedef struct
   int     repeat;
   double  horizon_days;
   double  step_hours;
+  double  arrival_rate_per_day;
 } Options;
 
 static gboolean
@@ -163,6 +178,7 @@ run_forecast (const Options  *opt,
   g_autofree char *text = NULL;
   g_autofree BbForecastInpatient *in = NULL;
   g_autofree BbForecastBooking *bk = NULL;
+  g_autofree double *mix = NULL;
   g_auto(PatientTable) inpatients = { 0 };
   g_auto(PatientTable) bookings = { 0 };
   g_auto(Ward) ward = { 0 };
@@ -175,6 +191,12 @@ run_forecast (const Options  *opt,
                    "--horizon-days and --step-hours must be positive");
       return FALSE;
     }
+  if (!(isfinite (opt->arrival_rate_per_day) && opt->arrival_rate_per_day >= 0))
+    {
+      g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                   "--arrival-rate must be a number of patients per day >= 0");
+      return FALSE;
+    }
 
   model = bb_los_model_load (opt->model_path, error);
   if (model == NULL ||
@@ -182,6 +204,12 @@ run_forecast (const Options  *opt,
       (opt->bookings_path != NULL &&
        !patient_table_load (&bookings, model, opt->bookings_path, "start_hours", FALSE, error)))
     return FALSE;
+  if (opt->arrival_rate_per_day > 0 && inpatients.n_rows == 0)
+    {
+      g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                   "--arrival-rate takes the arrivals' stays from the inpatients, and there are none");
+      return FALSE;
+    }
 
   params = (BbWardForecastParams) {
     .distribution = bb_los_model_get_distribution (model),
@@ -189,12 +217,14 @@ run_forecast (const Options  *opt,
     .capacity = (guint) opt->capacity,
     .horizon_days = opt->horizon_days,
     .step_hours = opt->step_hours,
+    .arrival_rate_per_hour = opt->arrival_rate_per_day / 24.0,
   };
+  mix = g_new (double, ARRIVAL_MIXTURE_MAX);
   in = g_new (BbForecastInpatient, MAX (inpatients.n_rows, 1));
   bk = g_new (BbForecastBooking, MAX (bookings.n_rows, 1));
 
   ward_init (&ward, model, &inpatients, &bookings);
-  forecast = predict_and_forecast (model, &params, &ward, in, bk, error);
+  forecast = predict_and_forecast (model, &params, &ward, in, bk, mix, error);
   if (forecast == NULL)
     return FALSE;
 
@@ -208,16 +238,17 @@ run_forecast (const Options  *opt,
           gint64 t0 = g_get_monotonic_time ();
           g_autoptr(BbWardForecast) again = NULL;
 
-          again = predict_and_forecast (model, &params, &ward, in, bk, error);
+          again = predict_and_forecast (model, &params, &ward, in, bk, mix, error);
           ms[r] = (g_get_monotonic_time () - t0) / 1000.0;
           if (again == NULL)
             return FALSE;
           total += ms[r];
         }
       qsort (ms, opt->repeat, sizeof *ms, compare_doubles);
-      g_printerr ("forecast: %u inpatients, %u bookings, %d beds, %u points: %.3f ms per forecast "
-                  "(median of %d; mean %.3f, min %.3f, max %.3f), including the model's predictions\n",
-                  inpatients.n_rows, bookings.n_rows, opt->capacity,
+      g_printerr ("forecast: %u inpatients, %u bookings, %d beds, %g arrivals a day, %u points: %.3f ms "
+                  "per forecast (median of %d; mean %.3f, min %.3f, max %.3f), including the model's "
+                  "predictions\n",
+                  inpatients.n_rows, bookings.n_rows, opt->capacity, opt->arrival_rate_per_day,
                   (guint) floor (opt->horizon_days * 24 / opt->step_hours + 1e-9) + 1,
                   ms[opt->repeat / 2], opt->repeat, total / opt->repeat, ms[0], ms[opt->repeat - 1]);
     }
@@ -247,6 +278,8 @@ bb_los_cmd_forecast (int    argc,
     { "step-hours", 0, 0, G_OPTION_ARG_DOUBLE, &opt.step_hours, "Time between points (default 6)", "HOURS" },
     { "bookings", 0, 0, G_OPTION_ARG_FILENAME, &opt.bookings_path,
       "CSV of booked patients: the model's columns plus start_hours", "CSV" },
+    { "arrival-rate", 0, 0, G_OPTION_ARG_DOUBLE, &opt.arrival_rate_per_day,
+      "Patients arriving unbooked per day, with stays like the inpatients' (default 0: none)", "PER_DAY" },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &opt.repeat,
       "Recompute K times and print the time per forecast to stderr", "K" },
     { NULL }

@@ -458,6 +458,41 @@ test_backtest_scores_forecast_and_moving_average (Fixture       *f,
   }
 }
 
+static void
+test_forecast_arrivals_fill_beds_and_bad_rates_are_refused (Fixture       *f,
+                                                            gconstpointer  data)
+{
+  g_autofree char *in = NULL;
+  g_autofree char *out_without = NULL;
+  g_autofree char *out_with = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(BbWardForecast) without = NULL;
+  g_autoptr(BbWardForecast) with = NULL;
+  const BbWardForecastPoint *a, *b;
+  guint n;
+
+  if (!g_file_test (f->tool, G_FILE_TEST_IS_EXECUTABLE))
+    return;
+  in = write_patients (f, "in.csv", 10, "elapsed_days", 0.3);
+  g_assert_cmpint (run_tool (f, &out_without, NULL, "forecast", "--model", f->card, "--inpatients", in,
+                             "--capacity", "30", "--horizon-days", "3", NULL), ==, 0);
+  g_assert_cmpint (run_tool (f, &out_with, NULL, "forecast", "--model", f->card, "--inpatients", in,
+                             "--capacity", "30", "--horizon-days", "3", "--arrival-rate", "12", NULL), ==, 0);
+  without = parse_forecast (out_without);
+  with = parse_forecast (out_with);
+  a = bb_ward_forecast_get_points (without, &n);
+  b = bb_ward_forecast_get_points (with, NULL);
+  g_assert_cmpuint (n, ==, 13);
+  g_assert_cmpfloat (b[0].free_mean, ==, a[0].free_mean);
+  /* by the first step (6 h, 3 arrivals) most who came are still there */
+  for (guint k = 1; k < n; k++)
+    g_assert_cmpfloat (b[k].free_mean, <, a[k].free_mean - 1);
+
+  g_assert_cmpint (run_tool (f, NULL, &err, "forecast", "--model", f->card, "--inpatients", in,
+                             "--capacity", "30", "--arrival-rate", "-1", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--arrival-rate"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,6 +502,8 @@ main (int argc, char **argv)
   ADD ("/tools/forecast/bookings-take-beds", test_forecast_bookings_take_beds);
   ADD ("/tools/forecast/repeat-reports-the-time", test_forecast_repeat_reports_the_time);
   ADD ("/tools/forecast/refuses-bad-input", test_forecast_refuses_bad_input);
+  ADD ("/tools/forecast/arrivals-fill-beds-and-bad-rates-are-refused",
+       test_forecast_arrivals_fill_beds_and_bad_rates_are_refused);
   ADD ("/tools/backtest/scores-forecast-and-moving-average", test_backtest_scores_forecast_and_moving_average);
 #undef ADD
   return g_test_run ();
