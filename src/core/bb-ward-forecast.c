@@ -753,13 +753,13 @@ resolve_params (const BbWardForecastParams *in,
 /* m(t) at the sub-steps of the grid, and the Poisson window the scratch
  * needs for the largest of them. */
 static void
-prepare_arrivals (BbWardForecast *self,
-                  int             n_threads)
+prepare_arrivals (BbWardForecast *self)
 {
   const BbWardForecastParams *prm = &self->params;
   guint sub = (guint) CLAMP (ceil (prm->step_hours / ARRIVAL_SUBSTEP_HOURS), 1, MAX_ARRIVAL_SUBSTEPS);
   g_autofree double *surv = NULL;
   double m_max;
+  int n_threads = 1;
 
   self->arrival_mu = g_memdup2 (prm->arrival_mu, sizeof (double) * prm->n_arrival_mu);
   self->params.arrival_mu = self->arrival_mu;
@@ -767,6 +767,8 @@ prepare_arrivals (BbWardForecast *self,
   self->n_arrival_nodes = (self->n_points - 1) * sub + 1;
   self->arrival_cum = g_new (double, self->n_arrival_nodes);
   surv = g_new (double, self->n_arrival_nodes);
+  if (prm->n_arrival_mu * (gsize) self->n_arrival_nodes >= PARALLEL_MIN_WORK)
+    n_threads = CLAMP (omp_get_max_threads (), 1, MAX_THREADS);
 
   BB_OMP (omp parallel for num_threads (n_threads) schedule (static) if (n_threads > 1))
   for (guint i = 0; i < self->n_arrival_nodes; i++)
@@ -894,8 +896,7 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   envelope = g_new (double, self->n_points);
 
   if (prm.arrival_rate_per_hour > 0)
-    prepare_arrivals (self, prm.n_arrival_mu * (gsize) self->n_points >= PARALLEL_MIN_WORK ?
-                            CLAMP (omp_get_max_threads (), 1, MAX_THREADS) : 1);
+    prepare_arrivals (self);
 
   self->n_scratch = n_inpatients + n_bookings + 2;
   scratch_init (&self->scratch, self->n_scratch, self->arr_cap);
