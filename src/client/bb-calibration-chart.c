@@ -226,23 +226,6 @@ hover_at (BbCalibrationChart *self,
 }
 
 static void
-on_motion_cb (BbCalibrationChart *self,
-              double              x,
-              double              y)
-{
-  hover_at (self, x, y);
-}
-
-static void
-on_leave_cb (BbCalibrationChart *self)
-{
-  if (self->hover_index == G_MAXSIZE)
-    return;
-  clear_hover (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
 bb_calibration_chart_size_allocate (GtkWidget *widget,
                                     int        width,
                                     int        height,
@@ -398,15 +381,11 @@ bb_calibration_chart_class_init (BbCalibrationChartClass *klass)
 static void
 bb_calibration_chart_init (BbCalibrationChart *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   self->model_name = g_strdup ("");
   self->max_days = 10;
   self->hover_index = G_MAXSIZE;
   update_description (self);
-  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  bb_chart_style_track_pointer (GTK_WIDGET (self), (BbChartHoverFunc) bb_calibration_chart_hover);
 }
 
 GtkWidget *

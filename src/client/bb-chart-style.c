@@ -266,3 +266,62 @@ bb_chart_style_append_hover (GtkSnapshot   *snapshot,
                               (GdkRGBA[4]) { border, border, border, border });
   bb_chart_style_append_layout (snapshot, layout, bx + pad, by + pad, &fg);
 }
+
+typedef struct
+{
+  BbChartHoverFunc hover;
+} PointerTracking;
+
+static void
+on_pointer_motion_cb (GtkEventControllerMotion *motion,
+                      double                    x,
+                      double                    y,
+                      PointerTracking          *tracking)
+{
+  tracking->hover (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (motion)), x, y);
+}
+
+static void
+on_pointer_leave_cb (GtkEventControllerMotion *motion,
+                     PointerTracking          *tracking)
+{
+  tracking->hover (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (motion)), -1, -1);
+}
+
+/* Calls hover (widget, x, y) as the pointer moves over widget, and
+ * hover (widget, -1, -1) when it leaves. */
+void
+bb_chart_style_track_pointer (GtkWidget        *widget,
+                              BbChartHoverFunc  hover)
+{
+  GtkEventController *motion;
+  PointerTracking *tracking;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (hover != NULL);
+
+  motion = gtk_event_controller_motion_new ();
+  tracking = g_new0 (PointerTracking, 1);
+  tracking->hover = hover;
+  g_signal_connect (motion, "motion", G_CALLBACK (on_pointer_motion_cb), tracking);
+  g_signal_connect_data (motion, "leave", G_CALLBACK (on_pointer_leave_cb), tracking,
+                         (GClosureNotify) (void (*) (void)) g_free, 0);
+  gtk_widget_add_controller (widget, motion);
+}
+
+/* Makes text (taken) the chart's description in *description, freeing the
+ * old one, and gives it to assistive technologies. */
+void
+bb_chart_style_set_description (GtkWidget  *widget,
+                                char      **description,
+                                char       *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (description != NULL);
+
+  g_free (*description);
+  *description = text;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
+                                  -1);
+}

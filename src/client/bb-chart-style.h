@@ -2,12 +2,19 @@
 /* bb-chart-style.h: what the chart widgets share about looks: the named
  * colours of ui/charts.css (with fallbacks when the stylesheet is not
  * loaded), text layouts for labels and the drawing of thin lines, the "No
- * data" message and the hover label. */
+ * data" message and the hover label; and what every chart does the same way
+ * for people: follow the pointer for the hover label and give its
+ * description to assistive technologies. */
 #pragma once
 
 #include <gtk/gtk.h>
 
 G_BEGIN_DECLS
+
+/* A chart's hover method: shows the value at (x, y), or none for (-1, -1). */
+typedef gboolean (*BbChartHoverFunc) (GtkWidget *chart,
+                                      double     x,
+                                      double     y);
 
 #define BB_CHART_STYLE_RESOURCE "/org/bedboard/Bedboard/charts.css"
 #define BB_CHART_N_SERIES_COLORS 8
@@ -49,5 +56,10 @@ void         bb_chart_style_append_hover      (GtkSnapshot    *snapshot,
                                                double          x,
                                                double          y,
                                                const GdkRGBA  *marker);
+void         bb_chart_style_track_pointer     (GtkWidget        *widget,
+                                               BbChartHoverFunc  hover);
+void         bb_chart_style_set_description   (GtkWidget      *widget,
+                                               char          **description,
+                                               char           *text);
 
 G_END_DECLS

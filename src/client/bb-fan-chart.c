@@ -236,26 +236,10 @@ update_geometry (BbFanChart *self,
 static void
 update_description (BbFanChart *self)
 {
-  g_free (self->description);
-  self->description = bb_fan_chart_describe (self->ward_name, self->history, self->n_history,
-                                             self->forecast, self->n_forecast, self->capacity);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
-                                  -1);
-}
-
-static void
-on_motion_cb (BbFanChart *self,
-              double      x,
-              double      y)
-{
-  bb_fan_chart_hover (self, x, y);
-}
-
-static void
-on_leave_cb (BbFanChart *self)
-{
-  bb_fan_chart_hover (self, -1, -1);
+  bb_chart_style_set_description (GTK_WIDGET (self), &self->description,
+                                  bb_fan_chart_describe (self->ward_name, self->history, self->n_history,
+                                                         self->forecast, self->n_forecast,
+                                                         self->capacity));
 }
 
 static void
@@ -486,12 +470,8 @@ bb_fan_chart_class_init (BbFanChartClass *klass)
 static void
 bb_fan_chart_init (BbFanChart *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   self->hover_index = G_MAXSIZE;
-  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  bb_chart_style_track_pointer (GTK_WIDGET (self), (BbChartHoverFunc) bb_fan_chart_hover);
 
   update_description (self);
 }

@@ -508,11 +508,8 @@ update_description (BbOccupancyChart *self)
 
       views[i] = (BbOccupancyChartSeries) { series->name, series->points, series->n_points };
     }
-  g_free (self->description);
-  self->description = bb_occupancy_chart_describe (views, self->series->len);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
-                                  -1);
+  bb_chart_style_set_description (GTK_WIDGET (self), &self->description,
+                                  bb_occupancy_chart_describe (views, self->series->len));
 }
 
 static void
@@ -520,20 +517,6 @@ on_scale_factor_changed_cb (BbOccupancyChart *self)
 {
   /* The lines are rasterised for one scale; a HiDPI monitor needs new ones. */
   gtk_widget_queue_resize (GTK_WIDGET (self));
-}
-
-static void
-on_motion_cb (BbOccupancyChart *self,
-              double            x,
-              double            y)
-{
-  bb_occupancy_chart_hover (self, x, y);
-}
-
-static void
-on_leave_cb (BbOccupancyChart *self)
-{
-  bb_occupancy_chart_hover (self, -1, -1);
 }
 
 static void
@@ -771,15 +754,11 @@ bb_occupancy_chart_class_init (BbOccupancyChartClass *klass)
 static void
 bb_occupancy_chart_init (BbOccupancyChart *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->show_percent = TRUE;
   self->hover_index = G_MAXSIZE;
 
-  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  bb_chart_style_track_pointer (GTK_WIDGET (self), (BbChartHoverFunc) bb_occupancy_chart_hover);
   g_signal_connect (self, "notify::scale-factor", G_CALLBACK (on_scale_factor_changed_cb), NULL);
 
   update_description (self);

@@ -117,25 +117,8 @@ update_geometry (BbProbabilityChart *self,
 static void
 update_description (BbProbabilityChart *self)
 {
-  g_free (self->description);
-  self->description = bb_probability_chart_describe (self->points, self->n_points);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
-                                  -1);
-}
-
-static void
-on_motion_cb (BbProbabilityChart *self,
-              double              x,
-              double              y)
-{
-  bb_probability_chart_hover (self, x, y);
-}
-
-static void
-on_leave_cb (BbProbabilityChart *self)
-{
-  bb_probability_chart_hover (self, -1, -1);
+  bb_chart_style_set_description (GTK_WIDGET (self), &self->description,
+                                  bb_probability_chart_describe (self->points, self->n_points));
 }
 
 static void
@@ -309,13 +292,9 @@ bb_probability_chart_class_init (BbProbabilityChartClass *klass)
 static void
 bb_probability_chart_init (BbProbabilityChart *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   self->hover_index = G_MAXSIZE;
   self->first_above = G_MAXSIZE;
-  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  bb_chart_style_track_pointer (GTK_WIDGET (self), (BbChartHoverFunc) bb_probability_chart_hover);
 
   update_description (self);
 }

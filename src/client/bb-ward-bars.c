@@ -215,25 +215,8 @@ update_description (BbWardBars *self)
       views[i].ward_name = row->name;
       memcpy (views[i].beds, row->beds, sizeof row->beds);
     }
-  g_free (self->description);
-  self->description = bb_ward_bars_describe (views, self->rows->len);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
-                                  -1);
-}
-
-static void
-on_motion_cb (BbWardBars *self,
-              double      x,
-              double      y)
-{
-  bb_ward_bars_hover (self, x, y);
-}
-
-static void
-on_leave_cb (BbWardBars *self)
-{
-  bb_ward_bars_hover (self, -1, -1);
+  bb_chart_style_set_description (GTK_WIDGET (self), &self->description,
+                                  bb_ward_bars_describe (views, self->rows->len));
 }
 
 static GtkSizeRequestMode
@@ -400,15 +383,11 @@ bb_ward_bars_class_init (BbWardBarsClass *klass)
 static void
 bb_ward_bars_init (BbWardBars *self)
 {
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, clear_row);
   self->hover_state = -1;
 
-  g_signal_connect_object (motion, "motion", G_CALLBACK (on_motion_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (motion, "leave", G_CALLBACK (on_leave_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  bb_chart_style_track_pointer (GTK_WIDGET (self), (BbChartHoverFunc) bb_ward_bars_hover);
 
   update_description (self);
 }

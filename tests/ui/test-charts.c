@@ -480,6 +480,46 @@ test_probability_chart_draws_the_curve_and_threshold (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The motion controller every chart gets from bb_chart_style_track_pointer. */
+static GtkEventController *
+find_motion_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_MOTION (controller))
+        return controller;  /* the widget holds it */
+    }
+  return NULL;
+}
+
+static void
+test_probability_chart_follows_the_pointer (void)
+{
+  GtkWidget *chart = bb_probability_chart_new ();
+  GtkWidget *window = show_in_window (chart, WIDTH, HEIGHT / 2 + 60);
+  BbProbabilityPoint points[8];
+  GtkEventController *motion;
+
+  for (guint i = 0; i < G_N_ELEMENTS (points); i++)
+    points[i] = (BbProbabilityPoint) { NOW + (gint64) i * 3600, 0.1 * i };
+  bb_probability_chart_set_points (BB_PROBABILITY_CHART (chart), points, G_N_ELEMENTS (points));
+  settle (chart);
+  motion = find_motion_controller (chart);
+  g_assert_nonnull (motion);
+
+  /* The pointer over the plot shows the value under it; leaving hides it. */
+  g_signal_emit_by_name (motion, "motion", WIDTH / 2.0, 100.0);
+  g_assert_nonnull (strstr (bb_probability_chart_get_hover_text (BB_PROBABILITY_CHART (chart)),
+                            "% chance a bed is free"));
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_null (bb_probability_chart_get_hover_text (BB_PROBABILITY_CHART (chart)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_ward_bars_draw_stacked_states (void)
 {
@@ -666,6 +706,8 @@ main (int   argc,
                    test_fan_chart_draws_history_forecast_and_alarms);
   g_test_add_func ("/ui/charts/probability/draws-the-curve-and-threshold",
                    test_probability_chart_draws_the_curve_and_threshold);
+  g_test_add_func ("/ui/charts/probability/follows-the-pointer",
+                   test_probability_chart_follows_the_pointer);
   g_test_add_func ("/ui/charts/ward-bars/draw-stacked-states",
                    test_ward_bars_draw_stacked_states);
 
