@@ -33,9 +33,9 @@
  *
  * The arrivals take no notice of capacity (nobody is turned away), so free
  * beds below zero read as demand beyond the ward's beds. m(t) is integrated
- * by the trapezoid rule on sub-steps of the step grid (at most 2 hours) and
- * interpolated linearly between them. With no arrival rate every number is
- * the same as without this option. */
+ * by the trapezoid rule on sub-steps of the step grid (at most 2 hours for
+ * steps up to 128 hours) and interpolated linearly between them. With no
+ * arrival rate every number is the same as without this option. */
 #pragma once
 
 #include <glib.h>
