@@ -267,6 +267,41 @@ bb_chart_style_append_hover (GtkSnapshot   *snapshot,
   bb_chart_style_append_layout (snapshot, layout, bx + pad, by + pad, &fg);
 }
 
+/* Places legend entries left to right in rows no wider than width (an entry
+ * wider than that gets a row of its own). at[i] is set to entry i's left
+ * edge and top, from the legend's top; returns the legend's height. */
+double
+bb_chart_style_flow_legend (PangoLayout      **layouts,
+                            guint              n_layouts,
+                            double             width,
+                            graphene_point_t  *at)
+{
+  double x = 0;
+  int row_h = 0;
+  guint row = 0;
+
+  g_return_val_if_fail (n_layouts == 0 || (layouts != NULL && at != NULL), 0);
+
+  for (guint i = 0; i < n_layouts; i++)
+    {
+      int w, h;
+
+      pango_layout_get_pixel_size (layouts[i], &w, &h);
+      row_h = MAX (row_h, h);
+      if (x > 0 && x + BB_CHART_LEGEND_SWATCH + 4 + w > width)
+        {
+          x = 0;
+          row++;
+        }
+      at[i] = GRAPHENE_POINT_INIT (x, row);
+      x += BB_CHART_LEGEND_SWATCH + 4 + w + BB_CHART_LEGEND_SPACING;
+    }
+  /* The rows are known now: row numbers become y positions. */
+  for (guint i = 0; i < n_layouts; i++)
+    at[i].y *= row_h + BB_CHART_LEGEND_ROW_GAP;
+  return n_layouts == 0 ? 0 : (row + 1) * (row_h + BB_CHART_LEGEND_ROW_GAP);
+}
+
 typedef struct
 {
   BbChartHoverFunc hover;

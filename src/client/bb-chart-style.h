@@ -19,6 +19,11 @@ typedef gboolean (*BbChartHoverFunc) (GtkWidget *chart,
 #define BB_CHART_STYLE_RESOURCE "/org/bedboard/Bedboard/charts.css"
 #define BB_CHART_N_SERIES_COLORS 8
 
+/* A legend entry is a swatch, a gap, its label, then spacing to the next. */
+#define BB_CHART_LEGEND_SWATCH 10.0
+#define BB_CHART_LEGEND_SPACING 14.0
+#define BB_CHART_LEGEND_ROW_GAP 4.0
+
 void         bb_chart_style_ensure_provider   (GtkWidget      *widget);
 void         bb_chart_style_lookup            (GtkWidget      *widget,
                                                const char     *name,
@@ -56,6 +61,10 @@ void         bb_chart_style_append_hover      (GtkSnapshot    *snapshot,
                                                double          x,
                                                double          y,
                                                const GdkRGBA  *marker);
+double       bb_chart_style_flow_legend       (PangoLayout     **layouts,
+                                               guint             n_layouts,
+                                               double            width,
+                                               graphene_point_t *at);
 void         bb_chart_style_track_pointer     (GtkWidget        *widget,
                                                BbChartHoverFunc  hover);
 void         bb_chart_style_set_description   (GtkWidget      *widget,

@@ -21,9 +21,6 @@
 #include "bb-chart-scale.h"
 #include "bb-chart-style.h"
 
-#define LEGEND_SWATCH 10.0
-#define LEGEND_SPACING 14.0
-#define LEGEND_ROW_GAP 4.0
 #define LINE_WIDTH 1.5
 
 typedef struct
@@ -151,40 +148,32 @@ layout_legend (BbOccupancyChart *self,
                double            width,
                double            bottom)
 {
-  double x = 0, row = 0, row_h = 0;
-  guint rows = 1;
+  g_autofree PangoLayout **layouts = NULL;
+  g_autofree graphene_point_t *at = NULL;
+  double height;
 
   self->legend_visible = self->series->len > 1;
   if (!self->legend_visible)
     return 0;
 
+  layouts = g_new (PangoLayout *, self->series->len);
+  at = g_new (graphene_point_t, self->series->len);
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *series = g_ptr_array_index (self->series, i);
-      int w, h;
 
       if (series->legend == NULL)
         series->legend = bb_chart_style_label (GTK_WIDGET (self), series->name);
-      pango_layout_get_pixel_size (series->legend, &w, &h);
-      row_h = MAX (row_h, h);
-      if (x > 0 && x + LEGEND_SWATCH + 4 + w > width)
-        {
-          x = 0;
-          rows++;
-        }
-      series->legend_at = GRAPHENE_POINT_INIT (x, rows - 1);
-      x += LEGEND_SWATCH + 4 + w + LEGEND_SPACING;
+      layouts[i] = series->legend;
     }
-
-  /* Rows are known now; turn row numbers into y positions from the bottom. */
-  row = rows * (row_h + LEGEND_ROW_GAP);
+  height = bb_chart_style_flow_legend (layouts, self->series->len, width, at);
   for (guint i = 0; i < self->series->len; i++)
     {
       Series *series = g_ptr_array_index (self->series, i);
 
-      series->legend_at.y = bottom - row + series->legend_at.y * (row_h + LEGEND_ROW_GAP);
+      series->legend_at = GRAPHENE_POINT_INIT (at[i].x, bottom - height + at[i].y);
     }
-  return row + LEGEND_ROW_GAP;
+  return height + BB_CHART_LEGEND_ROW_GAP;
 }
 
 /* What the lines are drawn from, copied so a worker thread can draw them
@@ -629,20 +618,20 @@ bb_occupancy_chart_snapshot (GtkWidget   *widget,
           if (i < BB_CHART_N_SERIES_COLORS)
             gtk_snapshot_append_color (snapshot, &color,
                                        &GRAPHENE_RECT_INIT (series->legend_at.x,
-                                                            series->legend_at.y + (h - LEGEND_SWATCH) / 2,
-                                                            LEGEND_SWATCH, LEGEND_SWATCH));
+                                                            series->legend_at.y + (h - BB_CHART_LEGEND_SWATCH) / 2,
+                                                            BB_CHART_LEGEND_SWATCH, BB_CHART_LEGEND_SWATCH));
           else
             {
               /* A dashed ward's swatch is split in two, like its line. */
-              double y = series->legend_at.y + (h - LEGEND_SWATCH) / 2;
+              double y = series->legend_at.y + (h - BB_CHART_LEGEND_SWATCH) / 2;
 
               gtk_snapshot_append_color (snapshot, &color,
-                                         &GRAPHENE_RECT_INIT (series->legend_at.x, y, 4, LEGEND_SWATCH));
+                                         &GRAPHENE_RECT_INIT (series->legend_at.x, y, 4, BB_CHART_LEGEND_SWATCH));
               gtk_snapshot_append_color (snapshot, &color,
-                                         &GRAPHENE_RECT_INIT (series->legend_at.x + 6, y, 4, LEGEND_SWATCH));
+                                         &GRAPHENE_RECT_INIT (series->legend_at.x + 6, y, 4, BB_CHART_LEGEND_SWATCH));
             }
           bb_chart_style_append_layout (snapshot, series->legend,
-                                        series->legend_at.x + LEGEND_SWATCH + 4,
+                                        series->legend_at.x + BB_CHART_LEGEND_SWATCH + 4,
                                         series->legend_at.y, &text);
         }
     }

@@ -17,8 +17,6 @@
 #define ROW_GAP 8.0
 #define BAR_MIN_HEIGHT 16.0
 #define COLUMN_GAP 10.0
-#define LEGEND_SWATCH 10.0
-#define LEGEND_SPACING 14.0
 
 typedef struct
 {
@@ -102,8 +100,6 @@ ensure_layouts (BbWardBars *self,
                 double     *legend_height)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  double x = 0, line = 0;
-  int label_h = 0;
 
   self->name_width = 0;
   self->row_height = BAR_MIN_HEIGHT;
@@ -134,24 +130,10 @@ ensure_layouts (BbWardBars *self,
 
   /* The legend flows under the bars. */
   for (guint s = 0; s < BB_WARD_BARS_N_STATES; s++)
-    {
-      int w, h;
-
-      if (self->legend_layouts[s] == NULL)
-        self->legend_layouts[s] = bb_chart_style_label (widget, bb_ward_bars_state_name (s));
-      pango_layout_get_pixel_size (self->legend_layouts[s], &w, &h);
-      label_h = MAX (label_h, h);
-      if (x > 0 && x + LEGEND_SWATCH + 4 + w > width)
-        {
-          x = 0;
-          line++;
-        }
-      self->legend_at[s] = GRAPHENE_POINT_INIT (x, line);
-      x += LEGEND_SWATCH + 4 + w + LEGEND_SPACING;
-    }
-  *legend_height = (line + 1) * (label_h + 4);
-  for (guint s = 0; s < BB_WARD_BARS_N_STATES; s++)
-    self->legend_at[s].y *= label_h + 4;
+    if (self->legend_layouts[s] == NULL)
+      self->legend_layouts[s] = bb_chart_style_label (widget, bb_ward_bars_state_name (s));
+  *legend_height = bb_chart_style_flow_legend (self->legend_layouts, BB_WARD_BARS_N_STATES, width,
+                                               self->legend_at);
 
   return self->rows->len * (self->row_height + ROW_GAP) + ROW_GAP + *legend_height;
 }
@@ -336,10 +318,10 @@ bb_ward_bars_snapshot (GtkWidget   *widget,
       pango_layout_get_pixel_size (self->legend_layouts[s], NULL, &h);
       gtk_snapshot_append_color (snapshot, &colors[s],
                                  &GRAPHENE_RECT_INIT (self->legend_at[s].x,
-                                                      self->legend_at[s].y + (h - LEGEND_SWATCH) / 2,
-                                                      LEGEND_SWATCH, LEGEND_SWATCH));
+                                                      self->legend_at[s].y + (h - BB_CHART_LEGEND_SWATCH) / 2,
+                                                      BB_CHART_LEGEND_SWATCH, BB_CHART_LEGEND_SWATCH));
       bb_chart_style_append_layout (snapshot, self->legend_layouts[s],
-                                    self->legend_at[s].x + LEGEND_SWATCH + 4,
+                                    self->legend_at[s].x + BB_CHART_LEGEND_SWATCH + 4,
                                     self->legend_at[s].y, &text);
     }
 
