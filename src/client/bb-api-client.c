@@ -108,6 +108,21 @@ bb_api_error_get_retry_after (const GError *error)
   return priv != NULL ? priv->retry_after : 0;
 }
 
+static double read_double_or (JsonObject *o,
+                              const char *member,
+                              double      fallback);
+
+double
+bb_api_error_get_p_free_at_start (const GError *error)
+{
+  JsonObject *details = bb_api_error_get_details (error);
+  JsonNode *forecast = details != NULL ? json_object_get_member (details, "forecast") : NULL;
+
+  if (forecast == NULL || !JSON_NODE_HOLDS_OBJECT (forecast))
+    return NAN;
+  return read_double_or (json_node_get_object (forecast), "p_free_at_start", NAN);
+}
+
 /* ---- JSON readers for the records the core has no codec for ---- */
 
 static gboolean

@@ -45,6 +45,10 @@ JsonObject  *bb_api_error_get_details     (const GError *error);
 guint        bb_api_error_get_status      (const GError *error);
 /* Seconds from Retry-After of a 429, 0 otherwise. */
 guint        bb_api_error_get_retry_after (const GError *error);
+/* For a booking refused with BB_API_ERROR_NO_CAPACITY: the chance of a free
+ * bed at its start that the server's forecast gave, 0..1, or NAN when the
+ * answer did not say. */
+double       bb_api_error_get_p_free_at_start (const GError *error);
 
 #define BB_TYPE_API_CLIENT (bb_api_client_get_type ())
 G_DECLARE_FINAL_TYPE (BbApiClient, bb_api_client, BB, API_CLIENT, GObject)

@@ -461,27 +461,22 @@ bb_stay_contribution_format_days (double days)
 char *
 bb_booking_forecast_explain_error (const GError *error)
 {
-  JsonObject *details;
-  JsonObject *forecast = NULL;
+  double p_free_at_start;
 
   g_return_val_if_fail (error != NULL, NULL);
 
   if (error->domain != BB_API_ERROR)
     return g_strdup (error->message);
 
-  details = bb_api_error_get_details (error);
-  if (details != NULL && json_object_has_member (details, "forecast") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (details, "forecast")))
-    forecast = json_object_get_object_member (details, "forecast");
-
+  p_free_at_start = bb_api_error_get_p_free_at_start (error);
   switch ((BbApiError) error->code)
     {
     case BB_API_ERROR_NO_CAPACITY:
-      if (forecast != NULL && json_object_has_member (forecast, "p_free_at_start"))
+      if (!isnan (p_free_at_start))
         return g_strdup_printf (_("The server did not take the booking: its forecast gives a free bed at the "
                                   "start with only %.0f%%, and a booking for later needs %.0f%%. "
                                   "Choose another start or one of the alternatives."),
-                                json_object_get_double_member (forecast, "p_free_at_start") * 100,
+                                p_free_at_start * 100,
                                 BB_WARD_FORECAST_ACCEPT_P * 100);
       return g_strdup (_("No bed of this ward is free to hold now: someone may have just taken the last one. "
                          "Choose a later start or one of the alternatives."));
