@@ -162,6 +162,7 @@ recent_arrivals (BbStore       *store,
 static BbWardForecast *
 forecast_ward (BbServer      *server,
                const BbWard  *ward,
+               gint64         now,
                double         horizon_days,
                double         step_hours,
                gboolean       with_arrivals,
@@ -184,7 +185,6 @@ forecast_ward (BbServer      *server,
   BbWardForecastParams params = { 0, };
   BbWardForecast *forecast;
   BbLosCard *card;
-  gint64 now = bb_store_now (store);
   guint nf, n_in, n_booked, n, capacity, k = 0;
 
   model = bb_model_registry_get (_bb_server_get_models (server), ward->model);
@@ -278,7 +278,8 @@ _bb_forecast_ward (BbServer      *server,
                    BbLosModel   **out_model,
                    GError       **error)
 {
-  return forecast_ward (server, ward, horizon_days, step_hours, FALSE, NULL, out_model, error);
+  return forecast_ward (server, ward, bb_store_now (bb_server_get_store (server)), horizon_days, step_hours,
+                        FALSE, NULL, out_model, error);
 }
 
 JsonNode *
@@ -396,6 +397,7 @@ get_forecast (BbRequest *req)
   double step_hours = BB_WARD_FORECAST_DEFAULT_STEP_HOURS;
   const char *arrivals = g_hash_table_lookup (req->query, "arrivals");
   gboolean with_arrivals = g_strcmp0 (arrivals, "recent") == 0;
+  gint64 now = bb_store_now (req->store);
 
   if (!query_number (req, "horizon_days", 1, MAX_HORIZON_DAYS, &horizon_days, &error) ||
       !query_number (req, "step_hours", 1, MAX_STEP_HOURS, &step_hours, &error))
@@ -428,7 +430,7 @@ get_forecast (BbRequest *req)
       JsonNode *node;
       JsonObject *entry;
 
-      forecast = forecast_ward (req->server, ward, horizon_days, step_hours, with_arrivals, &basis,
+      forecast = forecast_ward (req->server, ward, now, horizon_days, step_hours, with_arrivals, &basis,
                                 &model, &ward_error);
       if (forecast == NULL)
         {
@@ -461,7 +463,9 @@ get_forecast (BbRequest *req)
     }
 
   json_object_set_int_member (object, "hospital", hospital_id);
-  _bb_object_set_time (object, "computed_at", bb_store_now (req->store));
+  /* The time every ward's forecast was computed for: one reading of the
+   * clock, so a client recomputing at computed_at gets the same numbers. */
+  _bb_object_set_time (object, "computed_at", now);
   json_object_set_double_member (object, "horizon_days", horizon_days);
   json_object_set_double_member (object, "step_hours", step_hours);
   json_object_set_double_member (object, "accept_probability", BB_WARD_FORECAST_ACCEPT_P);
