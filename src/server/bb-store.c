@@ -757,19 +757,32 @@ fetch_one (BbStore        *self,
 }
 
 
+/* Loads the one record a query with the id as ?1 selects, or NOT_FOUND
+ * naming what was looked for. */
+static gpointer
+load_by_id (BbStore     *self,
+            const char  *sql,
+            RowFunc      row_func,
+            const char  *what,
+            gint64       id,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) st = prepare (self, sql, error);
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, id);
+  return fetch_one (self, st, row_func, what, id, error);
+}
+
 static BbBed *
 load_bed (BbStore  *self,
           gint64    bed_id,
           gboolean  with_patient,
           GError  **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (self, BED_SELECT "WHERE b.id = ?1", error);
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, bed_id);
-  return fetch_one (self, st, with_patient ? row_to_bed_staff : row_to_bed_public,
-                    "bed", bed_id, error);
+  return load_by_id (self, BED_SELECT "WHERE b.id = ?1",
+                     with_patient ? row_to_bed_staff : row_to_bed_public, "bed", bed_id, error);
 }
 
 static BbBooking *
@@ -777,12 +790,8 @@ load_booking (BbStore  *self,
               gint64    booking_id,
               GError  **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (self, BOOKING_SELECT "WHERE id = ?1", error);
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, booking_id);
-  return fetch_one (self, st, (RowFunc) row_to_booking, "booking", booking_id, error);
+  return load_by_id (self, BOOKING_SELECT "WHERE id = ?1",
+                     (RowFunc) row_to_booking, "booking", booking_id, error);
 }
 
 static BbAdmission *
@@ -790,12 +799,8 @@ load_admission (BbStore  *self,
                 gint64    admission_id,
                 GError  **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (self, ADMISSION_SELECT "WHERE a.id = ?1", error);
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, admission_id);
-  return fetch_one (self, st, (RowFunc) row_to_admission, "admission", admission_id, error);
+  return load_by_id (self, ADMISSION_SELECT "WHERE a.id = ?1",
+                     (RowFunc) row_to_admission, "admission", admission_id, error);
 }
 
 static BbEnquiry *
@@ -803,12 +808,8 @@ load_enquiry (BbStore  *self,
               gint64    enquiry_id,
               GError  **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (self, ENQUIRY_SELECT "WHERE id = ?1", error);
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, enquiry_id);
-  return fetch_one (self, st, (RowFunc) row_to_enquiry, "enquiry", enquiry_id, error);
+  return load_by_id (self, ENQUIRY_SELECT "WHERE id = ?1",
+                     (RowFunc) row_to_enquiry, "enquiry", enquiry_id, error);
 }
 
 static BbUser *
@@ -816,12 +817,8 @@ load_user (BbStore  *self,
            gint64    user_id,
            GError  **error)
 {
-  g_autoptr(sqlite3_stmt) st = prepare (self, USER_SELECT "WHERE id = ?1", error);
-
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, user_id);
-  return fetch_one (self, st, (RowFunc) row_to_user, "user", user_id, error);
+  return load_by_id (self, USER_SELECT "WHERE id = ?1",
+                     (RowFunc) row_to_user, "user", user_id, error);
 }
 
 static BbHospital *
