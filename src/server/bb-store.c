@@ -913,6 +913,19 @@ ward_location (BbStore  *self,
   return TRUE;
 }
 
+/* What a per-hospital list is scoped to exists: the ward (ward_id != 0) in
+ * that hospital, else the hospital itself. */
+static gboolean
+hospital_or_ward_exists (BbStore  *self,
+                         gint64    hospital_id,
+                         gint64    ward_id,
+                         GError  **error)
+{
+  if (ward_id != 0)
+    return ward_location (self, ward_id, hospital_id, NULL, error);
+  return hospital_exists (self, hospital_id, error);
+}
+
 static gboolean
 bed_location (BbStore  *self,
               gint64    bed_id,
@@ -1433,15 +1446,8 @@ bb_store_list_beds (BbStore   *self,
 
   g_return_val_if_fail (BB_IS_STORE (self), NULL);
 
-  if (ward_id != 0)
-    {
-      if (!ward_location (self, ward_id, hospital_id, NULL, error))
-        return NULL;
-    }
-  else if (!hospital_exists (self, hospital_id, error))
-    {
-      return NULL;
-    }
+  if (!hospital_or_ward_exists (self, hospital_id, ward_id, error))
+    return NULL;
 
   st = prepare (self,
                 BED_SELECT "WHERE w.hospital = ?1 AND (?2 = 0 OR b.ward = ?2) ORDER BY b.ward, b.id",
@@ -1574,15 +1580,8 @@ bb_store_occupancy (BbStore  *self,
       return NULL;
     }
 
-  if (ward_id != 0)
-    {
-      if (!ward_location (self, ward_id, hospital_id, NULL, error))
-        return NULL;
-    }
-  else if (!hospital_exists (self, hospital_id, error))
-    {
-      return NULL;
-    }
+  if (!hospital_or_ward_exists (self, hospital_id, ward_id, error))
+    return NULL;
 
   series = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_occupancy_series_free);
   by_ward = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -2674,15 +2673,8 @@ bb_store_list_inpatients (BbStore  *self,
 
   g_return_val_if_fail (BB_IS_STORE (self), NULL);
 
-  if (ward_id != 0)
-    {
-      if (!ward_location (self, ward_id, hospital_id, NULL, error))
-        return NULL;
-    }
-  else if (!hospital_exists (self, hospital_id, error))
-    {
-      return NULL;
-    }
+  if (!hospital_or_ward_exists (self, hospital_id, ward_id, error))
+    return NULL;
 
   st = prepare (self,
                 ADMISSION_SELECT
@@ -2707,15 +2699,8 @@ bb_store_list_discharges (BbStore  *self,
 
   g_return_val_if_fail (BB_IS_STORE (self), NULL);
 
-  if (ward_id != 0)
-    {
-      if (!ward_location (self, ward_id, hospital_id, NULL, error))
-        return NULL;
-    }
-  else if (!hospital_exists (self, hospital_id, error))
-    {
-      return NULL;
-    }
+  if (!hospital_or_ward_exists (self, hospital_id, ward_id, error))
+    return NULL;
 
   st = prepare (self,
                 ADMISSION_SELECT
