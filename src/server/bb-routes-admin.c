@@ -51,15 +51,8 @@ reply_hospital (BbRequest *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BbHospital) hospital = bb_store_get_hospital (req->store, hospital_id, &error);
-  g_autoptr(JsonNode) node = NULL;
 
-  if (hospital == NULL)
-    {
-      _bb_reply_gerror (req, error);
-      return;
-    }
-  node = bb_hospital_to_json (hospital);
-  _bb_reply_json (req, status, node);
+  _bb_reply_json_or_error (req, status, hospital ? bb_hospital_to_json (hospital) : NULL, error);
 }
 
 static void

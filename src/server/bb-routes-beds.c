@@ -12,17 +12,9 @@ reply_admission (BbRequest *req,
                  gint64     admission_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BbAdmission) admission = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(BbAdmission) admission = bb_store_get_admission (req->store, admission_id, &error);
 
-  admission = bb_store_get_admission (req->store, admission_id, &error);
-  if (admission == NULL)
-    {
-      _bb_reply_gerror (req, error);
-      return;
-    }
-  node = bb_admission_to_json (admission);
-  _bb_reply_json (req, SOUP_STATUS_OK, node);
+  _bb_reply_json_or_error (req, SOUP_STATUS_OK, admission ? bb_admission_to_json (admission) : NULL, error);
 }
 
 static void

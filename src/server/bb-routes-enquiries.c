@@ -57,15 +57,8 @@ reply_enquiry (BbRequest *req,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(BbEnquiry) enquiry = bb_store_get_enquiry (req->store, enquiry_id, &error);
-  g_autoptr(JsonNode) node = NULL;
 
-  if (enquiry == NULL)
-    {
-      _bb_reply_gerror (req, error);
-      return;
-    }
-  node = bb_enquiry_to_json (enquiry);
-  _bb_reply_json (req, status, node);
+  _bb_reply_json_or_error (req, status, enquiry ? bb_enquiry_to_json (enquiry) : NULL, error);
 }
 
 static void

@@ -112,6 +112,12 @@ void      _bb_reply_error       (BbRequest   *req,
                                  ...) G_GNUC_PRINTF (4, 5);
 void      _bb_reply_gerror      (BbRequest   *req,
                                  const GError *error);
+/* The usual end of a handler that fetched one record: node (transfer full)
+ * is its JSON, or NULL when the fetch failed with error. */
+void      _bb_reply_json_or_error (BbRequest    *req,
+                                   guint         status,
+                                   JsonNode     *node,
+                                   const GError *error);
 /* Writes an error answer straight onto a message (no BbRequest yet). */
 void      _bb_message_set_error (SoupServerMessage *msg,
                                  guint        status,

@@ -158,6 +158,20 @@ _bb_message_set_error (SoupServerMessage *msg,
 }
 
 void
+_bb_reply_json_or_error (BbRequest    *req,
+                         guint         status,
+                         JsonNode     *node,
+                         const GError *error)
+{
+  g_autoptr(JsonNode) owned = node;
+
+  if (owned == NULL)
+    _bb_reply_gerror (req, error);
+  else
+    _bb_reply_json (req, status, owned);
+}
+
+void
 _bb_reply_json (BbRequest *req,
                 guint      status,
                 JsonNode  *node)
