@@ -386,3 +386,20 @@ bb_test_server_add_hospital (BbTestServer *self,
   else
     g_array_unref (beds);
 }
+
+BbTestResponse *
+bb_test_server_requestf (BbTestServer *self,
+                         const char   *method,
+                         const char   *token,
+                         const char   *body,
+                         const char   *path_format,
+                         ...)
+{
+  g_autofree char *path = NULL;
+  va_list args;
+
+  va_start (args, path_format);
+  path = g_strdup_vprintf (path_format, args);
+  va_end (args);
+  return bb_test_server_request (self, method, path, token, body);
+}

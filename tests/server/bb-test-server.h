@@ -56,6 +56,13 @@ BbTestResponse *bb_test_server_request     (BbTestServer       *self,
                                             const char         *path,
                                             const char         *token,
                                             const char         *body);
+/* The same with the path built from a printf format. */
+BbTestResponse *bb_test_server_requestf    (BbTestServer       *self,
+                                            const char         *method,
+                                            const char         *token,
+                                            const char         *body,
+                                            const char         *path_format,
+                                            ...) G_GNUC_PRINTF (5, 6);
 /* The same on a caller's own session (for other threads). */
 BbTestResponse *bb_test_session_request    (SoupSession        *session,
                                             const char         *base_url,

@@ -40,30 +40,9 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->family);
 }
 
-static BbTestResponse *
-request (Fixture    *fixture,
-         const char *method,
-         const char *token,
-         const char *body,
-         const char *path_format,
-         ...) G_GNUC_PRINTF (5, 6);
-
-static BbTestResponse *
-request (Fixture    *fixture,
-         const char *method,
-         const char *token,
-         const char *body,
-         const char *path_format,
-         ...)
-{
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, path_format);
-  path = g_strdup_vprintf (path_format, args);
-  va_end (args);
-  return bb_test_server_request (fixture->server, method, path, token, body);
-}
+/* Requests on the fixture's server, the path from a printf format. */
+#define request(fixture, method, token, body, ...) \
+  bb_test_server_requestf ((fixture)->server, method, token, body, __VA_ARGS__)
 
 typedef struct
 {
