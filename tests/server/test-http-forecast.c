@@ -71,26 +71,9 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->family);
 }
 
-static BbTestResponse *
-get (Fixture    *fixture,
-     const char *token,
-     const char *format,
-     ...) G_GNUC_PRINTF (3, 4);
-
-static BbTestResponse *
-get (Fixture    *fixture,
-     const char *token,
-     const char *format,
-     ...)
-{
-  g_autofree char *path = NULL;
-  va_list args;
-
-  va_start (args, format);
-  path = g_strdup_vprintf (format, args);
-  va_end (args);
-  return bb_test_server_request (fixture->server, "GET", path, token, NULL);
-}
+/* GET on the fixture's server, the path from a printf format. */
+#define get(fixture, token, ...) \
+  bb_test_server_requestf ((fixture)->server, "GET", token, NULL, __VA_ARGS__)
 
 static char *
 iso_in_hours (double hours)
