@@ -87,18 +87,20 @@ def z_of(mu, sigma, t):
         return (np.log(t) - mu) / sigma
 
 
-def discharge_probabilities(dist, sigma, mu_in, elapsed, mu_bk, start, t_hours):
-    """P(left by t) for every inpatient, and for the bookings started by t."""
+def discharge_probabilities(dist, sigma_in, mu_in, elapsed, sigma_bk, mu_bk, start, t_hours):
+    """P(left by t) for every inpatient, and for the bookings started by t.
+    sigma_in and sigma_bk are each patient's scale (numpy arrays)."""
     t = t_hours / 24.0
     if t <= 0:
         p_in = np.zeros(len(mu_in))
     else:
-        ls_b = log_survival(dist, z_of(mu_in, sigma, elapsed + t))
-        ls_a = np.where(elapsed > 0, log_survival(dist, z_of(mu_in, sigma, np.maximum(elapsed, 1e-300))), 0.0)
+        ls_b = log_survival(dist, z_of(mu_in, sigma_in, elapsed + t))
+        ls_a = np.where(elapsed > 0, log_survival(dist, z_of(mu_in, sigma_in, np.maximum(elapsed, 1e-300))), 0.0)
         p_in = -np.expm1(ls_b - ls_a)
     started = start <= t_hours
     dt = (t_hours - start[started]) / 24.0
-    p_bk = np.where(dt > 0, -np.expm1(log_survival(dist, z_of(mu_bk[started], sigma, np.maximum(dt, 1e-300)))), 0.0)
+    p_bk = np.where(dt > 0, -np.expm1(log_survival(dist, z_of(mu_bk[started], sigma_bk[started],
+                                                               np.maximum(dt, 1e-300)))), 0.0)
     return np.clip(np.concatenate([p_in, p_bk]), 0, 1), int(started.sum())
 
 
@@ -112,14 +114,14 @@ def poisson_binomial_pmf(p):
 
 
 class Ward:
-    def __init__(self, dist, sigma, capacity, mu_in, elapsed, mu_bk, start):
-        self.dist, self.sigma, self.capacity = dist, sigma, capacity
-        self.mu_in, self.elapsed = mu_in, elapsed
-        self.mu_bk, self.start = mu_bk, np.maximum(start, 0.0)
+    def __init__(self, dist, capacity, mu_in, sigma_in, elapsed, mu_bk, sigma_bk, start):
+        self.dist, self.capacity = dist, capacity
+        self.mu_in, self.sigma_in, self.elapsed = mu_in, sigma_in, elapsed
+        self.mu_bk, self.sigma_bk, self.start = mu_bk, sigma_bk, np.maximum(start, 0.0)
 
     def distribution(self, t_hours):
-        p, started = discharge_probabilities(self.dist, self.sigma, self.mu_in, self.elapsed,
-                                             self.mu_bk, self.start, t_hours)
+        p, started = discharge_probabilities(self.dist, self.sigma_in, self.mu_in, self.elapsed,
+                                             self.sigma_bk, self.mu_bk, self.start, t_hours)
         base = self.capacity - len(self.mu_in) - started
         return base, p, np.cumsum(poisson_binomial_pmf(p))
 
@@ -185,6 +187,9 @@ def main():
     booster.load_model(os.path.join(os.path.dirname(os.path.abspath(args.model)), card["booster"]))
     dist = card["objective"]["distribution"]
     sigma = float(card["objective"]["scale"])
+    # objective.scale_when_missing: rows whose feature is missing have their own scale
+    group = card["objective"].get("scale_when_missing")
+    group_col = [f["name"] for f in card["features"]].index(group["feature"]) if group else None
     types = [f.get("xgboost_type", "q") if f["type"] == "categorical" else "q" for f in card["features"]]
 
     x_in, elapsed = encode(card, args.inpatients, "elapsed_days")
@@ -199,8 +204,14 @@ def main():
         dm = xgboost.DMatrix(x, missing=np.nan, feature_types=types, enable_categorical="c" in types)
         return booster.predict(dm, output_margin=True).astype(float)
 
+    def scales(x):
+        s = np.full(len(x), sigma)
+        if group is not None:
+            s[np.isnan(x[:, group_col])] = float(group["scale"])
+        return s
+
     def run():
-        ward = Ward(dist, sigma, args.capacity, predict(x_in), elapsed, predict(x_bk), start)
+        ward = Ward(dist, args.capacity, predict(x_in), scales(x_in), elapsed, predict(x_bk), scales(x_bk), start)
         return forecast(ward, args.horizon_days, args.step_hours)
 
     result = run()

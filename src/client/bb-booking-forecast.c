@@ -134,15 +134,15 @@ predict_stay (BbLosModel         *model,
   g_autofree float *row = g_new (float, MAX (nf, 1));
   g_autofree double *contrib = g_new0 (double, nf + 1);
   BbAftDistribution dist = bb_los_model_get_distribution (model);
-  double sigma = bb_los_model_get_scale (model);
-  double median;
+  double sigma, median;
 
   if (!bb_los_card_encode_json (card, intake, BB_LOS_ENCODE_STRICT, row, error) ||
-      !bb_los_model_predict_margins (model, row, 1, &out->stay_mu, error) ||
+      !bb_los_model_predict (model, row, 1, &out->stay_mu, &out->stay_sigma, error) ||
       !bb_los_model_contributions (model, row, contrib, error))
     return FALSE;
 
-  bb_los_model_interval (model, out->stay_mu, &out->stay);
+  sigma = out->stay_sigma;
+  bb_los_model_interval (model, out->stay_mu, sigma, &out->stay);
   out->has_stay = TRUE;
   median = bb_aft_quantile (dist, out->stay_mu, sigma, 0.5);
 
@@ -183,7 +183,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
   BbLosCard *card;
   const BbWard *ward;
   g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL;
+  g_autofree double *mu = NULL, *sigma = NULL;
   g_autofree BbForecastInpatient *in = NULL;
   g_autofree BbForecastBooking *booked = NULL;
   g_autoptr(GPtrArray) holding = g_ptr_array_new ();
@@ -253,6 +253,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
 
   rows = g_new (float, (gsize) MAX (n, 1) * nf);
   mu = g_new (double, MAX (n, 1));
+  sigma = g_new (double, MAX (n, 1));
   for (guint i = 0; i < n_in; i++)
     encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (request->inpatients, i))->features,
                        rows + (gsize) k++ * nf);
@@ -262,7 +263,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
   for (guint i = 0; i < future->len; i++)
     encode_or_missing (card, ((BbBooking *) g_ptr_array_index (future, i))->features,
                        rows + (gsize) k++ * nf);
-  if (n > 0 && !bb_los_model_predict_margins (model, rows, n, mu, error))
+  if (n > 0 && !bb_los_model_predict (model, rows, n, mu, sigma, error))
     return NULL;
 
   in = g_new (BbForecastInpatient, MAX (n_in, 1));
@@ -271,6 +272,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
       const BbAdmission *a = g_ptr_array_index (request->inpatients, i);
 
       in[i].mu = mu[i];
+      in[i].sigma = sigma[i];
       in[i].elapsed_days = MAX (request->now - a->admitted_at, 0) / 86400.0;
     }
   booked = g_new (BbForecastBooking, MAX (n_booked, 1));
@@ -281,6 +283,7 @@ bb_booking_forecast_compute (BbLosModel                     *model,
 
       booked[i].start_hours = i < holding->len ? 0 : MAX (b->start - request->now, 0) / 3600.0;
       booked[i].mu = mu[n_in + i];
+      booked[i].sigma = sigma[n_in + i];
     }
 
   params.distribution = bb_los_card_get_distribution (card);

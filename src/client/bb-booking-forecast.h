@@ -65,6 +65,7 @@ typedef struct
 
   gboolean          has_stay;
   double            stay_mu;
+  double            stay_sigma;     /* the patient's scale (bb_los_card_row_scale) */
   BbLosPrediction   stay;
   GPtrArray        *contributions;  /* BbStayContribution, biggest |days| first, at most 5 */
 

@@ -505,7 +505,7 @@ check_thread (GTask        *task,
           gint64 end = 0;
           BbCalibrationPoint point;
           BbLosPrediction pred;
-          double mu;
+          double mu, sigma;
 
           for (guint s = 0; s < dis->n_ward_stays; s++)
             {
@@ -517,12 +517,12 @@ check_thread (GTask        *task,
           if (end <= dis->admission->admitted_at)
             continue;
           if (dis->admission->features == NULL ||
-              !bb_los_model_predict_json (cm->model, dis->admission->features, &mu, &error))
+              !bb_los_model_predict_json (cm->model, dis->admission->features, &mu, &sigma, &error))
             {
               cm->n_skipped++;
               continue;
             }
-          bb_los_model_interval (cm->model, mu, &pred);
+          bb_los_model_interval (cm->model, mu, sigma, &pred);
           point.predicted = pred.median_days;
           point.p10 = pred.p10_days;
           point.p90 = pred.p90_days;

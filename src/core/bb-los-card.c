@@ -28,6 +28,8 @@ struct _BbLosCard
   double             resolution_days;
   BbAftDistribution  distribution;
   double             scale;
+  char              *missing_scale_feature; /* NULL: one scale for every row */
+  double             missing_scale;         /* rows where that feature is missing */
   GPtrArray         *features;   /* BbLosFeature* */
   GHashTable        *feature_index; /* name -> index + 1 */
   GHashTable        *sections;   /* name -> JsonObject* */
@@ -162,6 +164,7 @@ bb_los_card_finalize (GObject *object)
   g_free (self->booster);
   g_free (self->target_name);
   g_free (self->target_definition);
+  g_free (self->missing_scale_feature);
   g_clear_pointer (&self->features, g_ptr_array_unref);
   g_clear_pointer (&self->feature_index, g_hash_table_unref);
   g_clear_pointer (&self->sections, g_hash_table_unref);
@@ -394,6 +397,20 @@ bb_los_card_new_from_json (JsonNode  *node,
         return NULL;
     }
 
+  if (json_object_has_member (objective, "scale_when_missing"))
+    {
+      JsonObject *group = get_object (objective, "scale_when_missing");
+      double group_scale = 0;
+
+      if (group == NULL)
+        return invalid (error, "objective \"scale_when_missing\" must be an object"), NULL;
+      if ((s = get_string (group, "feature")) == NULL || bb_los_card_find_feature (self, s) < 0)
+        return invalid (error, "objective \"scale_when_missing\" must name one of the card's features"), NULL;
+      if (!get_number (group, "scale", &group_scale) || !(group_scale > 0) || !isfinite (group_scale))
+        return invalid (error, "objective \"scale_when_missing\" scale must be a positive number"), NULL;
+      bb_los_card_set_missing_scale (self, s, group_scale);
+    }
+
   for (guint i = 0; section_names[i] != NULL; i++)
     {
       JsonNode *sec = json_object_get_member (root, section_names[i]);
@@ -540,6 +557,16 @@ bb_los_card_to_json (BbLosCard *self)
   json_builder_add_string_value (b, bb_aft_distribution_to_string (self->distribution));
   json_builder_set_member_name (b, "scale");
   json_builder_add_double_value (b, self->scale);
+  if (self->missing_scale_feature != NULL)
+    {
+      json_builder_set_member_name (b, "scale_when_missing");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "feature");
+      json_builder_add_string_value (b, self->missing_scale_feature);
+      json_builder_set_member_name (b, "scale");
+      json_builder_add_double_value (b, self->missing_scale);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "features");
@@ -674,6 +701,45 @@ bb_los_card_set_objective (BbLosCard         *self,
   g_return_if_fail (scale > 0);
   self->distribution = dist;
   self->scale = scale;
+}
+
+void
+bb_los_card_set_missing_scale (BbLosCard  *self,
+                               const char *feature,
+                               double      scale)
+{
+  g_return_if_fail (BB_IS_LOS_CARD (self));
+  g_return_if_fail (feature == NULL || bb_los_card_find_feature (self, feature) >= 0);
+  g_return_if_fail (feature == NULL || scale > 0);
+
+  g_free (self->missing_scale_feature);
+  self->missing_scale_feature = g_strdup (feature);
+  self->missing_scale = feature != NULL ? scale : 0;
+}
+
+const char *
+bb_los_card_get_missing_scale (BbLosCard *self,
+                               double    *scale_out)
+{
+  g_return_val_if_fail (BB_IS_LOS_CARD (self), NULL);
+  if (scale_out != NULL)
+    *scale_out = self->missing_scale;
+  return self->missing_scale_feature;
+}
+
+double
+bb_los_card_row_scale (BbLosCard   *self,
+                       const float *row)
+{
+  int col;
+
+  g_return_val_if_fail (BB_IS_LOS_CARD (self), 1.0);
+  g_return_val_if_fail (row != NULL, self->scale);
+
+  if (self->missing_scale_feature == NULL)
+    return self->scale;
+  col = bb_los_card_find_feature (self, self->missing_scale_feature);
+  return isnan (row[col]) ? self->missing_scale : self->scale;
 }
 
 guint
@@ -1082,14 +1148,16 @@ bb_los_card_compute_statistics (BbLosCard    *self,
 double
 bb_los_card_quantile (BbLosCard *self,
                       double     mu,
+                      double     sigma,
                       double     p)
 {
   double q;
 
   g_return_val_if_fail (BB_IS_LOS_CARD (self), NAN);
   g_return_val_if_fail (p > 0 && p < 1, NAN);
+  g_return_val_if_fail (sigma > 0, NAN);
 
-  q = bb_aft_quantile (self->distribution, mu, self->scale, p);
+  q = bb_aft_quantile (self->distribution, mu, sigma, p);
   /* Rounding is monotone, so the p-quantile of the recorded (rounded) stay
    * is the rounded p-quantile of the continuous one. */
   if (self->resolution_days > 0)

@@ -97,6 +97,17 @@ double              bb_los_card_get_scale           (BbLosCard    *self);
 void                bb_los_card_set_objective       (BbLosCard    *self,
                                                      BbAftDistribution dist,
                                                      double        scale);
+/* Heteroscedastic intervals: rows whose FEATURE is missing use their own
+ * scale (objective.scale_when_missing); feature NULL: one scale for all.
+ * The objective's distribution is shared. */
+void                bb_los_card_set_missing_scale   (BbLosCard    *self,
+                                                     const char   *feature,
+                                                     double        scale);
+const char         *bb_los_card_get_missing_scale   (BbLosCard    *self,
+                                                     double       *scale_out);
+/* The scale of one encoded row's stay distribution. */
+double              bb_los_card_row_scale           (BbLosCard    *self,
+                                                     const float  *row);
 
 guint               bb_los_card_get_n_features      (BbLosCard    *self);
 const BbLosFeature *bb_los_card_get_feature         (BbLosCard    *self,
@@ -158,11 +169,12 @@ void                bb_los_card_compute_statistics  (BbLosCard    *self,
                                                      guint         n_rows,
                                                      const double *target_days);
 
-/* The p-quantile of the stay in days for margin mu with the card's
- * distribution and scale; on the target's whole-day grid when it has one
- * (at least one step). */
+/* The p-quantile of the stay in days for margin mu and scale sigma (the
+ * row's: bb_los_card_row_scale()) with the card's distribution; on the
+ * target's whole-day grid when it has one (at least one step). */
 double              bb_los_card_quantile            (BbLosCard    *self,
                                                      double        mu,
+                                                     double        sigma,
                                                      double        p);
 
 const char         *bb_los_transform_to_string      (BbLosTransform transform);

@@ -399,9 +399,27 @@ bb_los_model_predict_margins (BbLosModel   *self,
 }
 
 gboolean
+bb_los_model_predict (BbLosModel   *self,
+                      const float  *rows,
+                      guint         n_rows,
+                      double       *mu_out,
+                      double       *sigma_out,
+                      GError      **error)
+{
+  g_return_val_if_fail (sigma_out != NULL || n_rows == 0, FALSE);
+
+  if (!bb_los_model_predict_margins (self, rows, n_rows, mu_out, error))
+    return FALSE;
+  for (guint i = 0; i < n_rows; i++)
+    sigma_out[i] = bb_los_card_row_scale (self->card, rows + (gsize) i * bb_los_card_get_n_features (self->card));
+  return TRUE;
+}
+
+gboolean
 bb_los_model_predict_json (BbLosModel  *self,
                            JsonObject  *features,
                            double      *mu_out,
+                           double      *sigma_out,
                            GError     **error)
 {
   g_autofree float *row = NULL;
@@ -410,31 +428,36 @@ bb_los_model_predict_json (BbLosModel  *self,
   g_return_val_if_fail (features != NULL && mu_out != NULL, FALSE);
 
   row = g_new (float, bb_los_card_get_n_features (self->card));
-  if (!bb_los_card_encode_json (self->card, features, BB_LOS_ENCODE_STRICT, row, error))
+  if (!bb_los_card_encode_json (self->card, features, BB_LOS_ENCODE_STRICT, row, error) ||
+      !bb_los_model_predict_margins (self, row, 1, mu_out, error))
     return FALSE;
-  return bb_los_model_predict_margins (self, row, 1, mu_out, error);
+  if (sigma_out != NULL)
+    *sigma_out = bb_los_card_row_scale (self->card, row);
+  return TRUE;
 }
 
 double
 bb_los_model_quantile (BbLosModel *self,
                        double      mu,
+                       double      sigma,
                        double      p)
 {
   g_return_val_if_fail (BB_IS_LOS_MODEL (self), NAN);
-  return bb_los_card_quantile (self->card, mu, p);
+  return bb_los_card_quantile (self->card, mu, sigma, p);
 }
 
 void
 bb_los_model_interval (BbLosModel      *self,
                        double           mu,
+                       double           sigma,
                        BbLosPrediction *out)
 {
   g_return_if_fail (BB_IS_LOS_MODEL (self));
   g_return_if_fail (out != NULL);
 
-  out->median_days = bb_los_model_quantile (self, mu, 0.5);
-  out->p10_days = bb_los_model_quantile (self, mu, 0.1);
-  out->p90_days = bb_los_model_quantile (self, mu, 0.9);
+  out->median_days = bb_los_model_quantile (self, mu, sigma, 0.5);
+  out->p10_days = bb_los_model_quantile (self, mu, sigma, 0.1);
+  out->p90_days = bb_los_model_quantile (self, mu, sigma, 0.9);
 }
 
 gboolean

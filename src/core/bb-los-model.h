@@ -65,6 +65,7 @@ BbLosCard    *bb_los_model_get_card          (BbLosModel        *self);
 const char   *bb_los_model_get_name          (BbLosModel        *self);
 const char   *bb_los_model_get_version       (BbLosModel        *self);
 BbAftDistribution bb_los_model_get_distribution (BbLosModel     *self);
+/* The card's objective scale; a row's own is bb_los_card_row_scale(). */
 double        bb_los_model_get_scale         (BbLosModel        *self);
 
 /* mu for each of n_rows encoded rows. Safe to call from several threads. */
@@ -73,20 +74,32 @@ gboolean      bb_los_model_predict_margins   (BbLosModel        *self,
                                               guint              n_rows,
                                               double            *mu_out,
                                               GError           **error);
-/* mu for one intake {column: value}; errors name the bad field. */
+/* A prediction is a distribution: ln T = mu + sigma Z. mu and sigma for
+ * each of n_rows encoded rows (sigma from bb_los_card_row_scale()). */
+gboolean      bb_los_model_predict           (BbLosModel        *self,
+                                              const float       *rows,
+                                              guint              n_rows,
+                                              double            *mu_out,
+                                              double            *sigma_out,
+                                              GError           **error);
+/* mu and sigma (may be NULL) for one intake {column: value}; errors name
+ * the bad field. */
 gboolean      bb_los_model_predict_json      (BbLosModel        *self,
                                               JsonObject        *features,
                                               double            *mu_out,
+                                              double            *sigma_out,
                                               GError           **error);
-/* Median and 80% interval in days for a margin, with the card's scale.
+/* Median and 80% interval in days for a margin and its row's scale.
  * When the card's target has a resolution (whole days), the quantiles of the
  * recorded stay are reported: the quantile rounded to that grid, at least
  * one step. */
 void          bb_los_model_interval          (BbLosModel        *self,
                                               double             mu,
+                                              double             sigma,
                                               BbLosPrediction   *out);
 double        bb_los_model_quantile          (BbLosModel        *self,
                                               double             mu,
+                                              double             sigma,
                                               double             p);
 /* XGBoost's contributions (TreeSHAP) to mu for one row: n_features + 1
  * values, the last the bias. Their sum is mu. */

@@ -44,6 +44,10 @@ typedef struct
    * so that the forecast's next-day discharges are less biased without
    * making the median's MAE worse (see calibrate_location). */
   gboolean            calibrate_location;
+  /* A categorical feature whose missing rows may get their own interval
+   * scale, kept when that raises the cross-validated log-likelihood (needs
+   * the cross-validation path); NULL: one scale. */
+  const char         *scale_group_feature;
   guint               rounds;
   const char * const *params;
   const char         *data;
@@ -111,7 +115,7 @@ static const Recipe recipes[] = {
   [BB_LOS_KIND_ICU] = {
     "icu-los", "unitdischargeoffset", 1440.0, "unitdischargeoffset / 1440 (ICU unit stay in days)", 0,
     "uniquepid", icu_features, G_N_ELEMENTS (icu_features), 10,
-    BB_AFT_LOGISTIC, 0.8, TRUE, FALSE, 100, icu_params,
+    BB_AFT_LOGISTIC, 0.8, TRUE, FALSE, "apacheadmissiondx", 100, icu_params,
     "eICU Collaborative Research Database Demo v2.0.1, patient.csv (the part in ../shared/data)",
     "Open Data Commons Open Database License v1.0 (ODbL)",
     "PhysioNet, doi:10.13026/4mxk-na84 (Johnson, Pollard, Badawi, Raffa); "
@@ -120,7 +124,7 @@ static const Recipe recipes[] = {
   [BB_LOS_KIND_WARD] = {
     "ward-los", "los", 1.0, "los: hospital length of stay in whole days as recorded by SPARCS (capped at 120)", 1,
     NULL, ward_features, G_N_ELEMENTS (ward_features), 20,
-    BB_AFT_LOGISTIC, 0.8, FALSE, TRUE, 160, ward_params,
+    BB_AFT_LOGISTIC, 0.8, FALSE, TRUE, NULL, 160, ward_params,
     "New York State DOH SPARCS Hospital Inpatient Discharges (De-Identified) 2020, "
     "elective adult subset without in-hospital deaths, discharges.csv.gz",
     "Public open data (health.data.ny.gov, dataset nxi5-zj9x); this subset published under the MIT licence",
@@ -589,7 +593,7 @@ bb_los_recipe_evaluate (BbLosModel      *model,
   g_autofree float *rows = NULL;
   g_autofree float *eval_x = NULL;
   g_autofree guint *idx = NULL;
-  g_autofree double *mu = NULL, *actual = NULL, *med = NULL, *lo = NULL, *hi = NULL;
+  g_autofree double *mu = NULL, *sigma = NULL, *actual = NULL, *med = NULL, *lo = NULL, *hi = NULL;
   g_autofree double *b_med = NULL, *b_lo = NULL, *b_hi = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(JsonObject) baselines = json_object_new ();
@@ -615,7 +619,8 @@ bb_los_recipe_evaluate (BbLosModel      *model,
   for (guint k = 0; k < ne; k++)
     memcpy (eval_x + (gsize) k * nf, rows + (gsize) idx[k] * nf, nf * sizeof (float));
   mu = g_new (double, ne);
-  if (!bb_los_model_predict_margins (model, eval_x, ne, mu, error))
+  sigma = g_new (double, ne);
+  if (!bb_los_model_predict (model, eval_x, ne, mu, sigma, error))
     return NULL;
 
   actual = g_new (double, ne);
@@ -628,7 +633,7 @@ bb_los_recipe_evaluate (BbLosModel      *model,
   for (guint k = 0; k < ne; k++)
     {
       BbLosPrediction p;
-      bb_los_model_interval (model, mu[k], &p);
+      bb_los_model_interval (model, mu[k], sigma[k], &p);
       actual[k] = target[idx[k]];
       med[k] = p.median_days;
       lo[k] = p.p10_days;
@@ -636,6 +641,36 @@ bb_los_recipe_evaluate (BbLosModel      *model,
     }
   bb_los_metrics_compute (actual, med, lo, hi, ne, &m);
   json_object_set_object_member (result, "test", bb_los_metrics_to_json (&m));
+
+  /* With a scale group, each group's own numbers: is either interval off? */
+  if (bb_los_card_get_missing_scale (card, NULL) != NULL)
+    {
+      int col = bb_los_card_find_feature (card, bb_los_card_get_missing_scale (card, NULL));
+      JsonObject *groups = json_object_new ();
+
+      for (guint missing = 0; missing <= 1; missing++)
+        {
+          g_autofree double *ga = g_new (double, ne), *gm = g_new (double, ne);
+          g_autofree double *gl = g_new (double, ne), *gh = g_new (double, ne);
+          guint ng = 0;
+
+          for (guint k = 0; k < ne; k++)
+            if (!isnan (eval_x[(gsize) k * nf + col]) == !missing)
+              {
+                ga[ng] = actual[k];
+                gm[ng] = med[k];
+                gl[ng] = lo[k];
+                gh[ng++] = hi[k];
+              }
+          if (ng == 0)
+            continue;
+          bb_los_metrics_compute (ga, gm, gl, gh, ng, &m);
+          json_object_set_object_member (groups, missing ? "feature_missing" : "feature_present",
+                                         bb_los_metrics_to_json (&m));
+        }
+      json_object_set_string_member (groups, "feature", bb_los_card_get_missing_scale (card, NULL));
+      json_object_set_object_member (json_object_get_object_member (result, "test"), "scale_groups", groups);
+    }
 
   /* The constant training median, with the training 10th-90th percentiles
    * as its interval. */
@@ -767,8 +802,35 @@ bb_los_recipe_evaluate (BbLosModel      *model,
   return g_steal_pointer (&result);
 }
 
-/* Coverage of the 80% interval on rows with margins mu when the card's
- * scale is sigma. */
+/* The scale of row k: sigma[k], or the card's objective scale when sigma
+ * is NULL. */
+static inline double
+scale_of (BbLosCard    *card,
+          const double *sigma,
+          guint         k)
+{
+  return sigma != NULL ? sigma[k] : bb_los_card_get_scale (card);
+}
+
+/* Coverage of the 80% interval on rows with margins mu and scales sigma
+ * (NULL: the card's). */
+static double
+coverage_rows (BbLosCard    *card,
+               const double *mu,
+               const double *sigma,
+               const double *actual,
+               guint         n)
+{
+  guint covered = 0;
+
+  for (guint k = 0; k < n; k++)
+    covered += actual[k] >= bb_los_card_quantile (card, mu[k], scale_of (card, sigma, k), 0.1) &&
+               actual[k] <= bb_los_card_quantile (card, mu[k], scale_of (card, sigma, k), 0.9);
+  return n > 0 ? covered / (double) n : NAN;
+}
+
+/* Coverage of the 80% interval on rows with margins mu when every row's
+ * scale is sigma; sets the card's objective scale to sigma. */
 static double
 coverage_at (BbLosCard    *card,
              double        sigma,
@@ -776,13 +838,8 @@ coverage_at (BbLosCard    *card,
              const double *actual,
              guint         n)
 {
-  guint covered = 0;
-
   bb_los_card_set_objective (card, bb_los_card_get_distribution (card), sigma);
-  for (guint k = 0; k < n; k++)
-    covered += actual[k] >= bb_los_card_quantile (card, mu[k], 0.1) &&
-               actual[k] <= bb_los_card_quantile (card, mu[k], 0.9);
-  return covered / (double) n;
+  return coverage_rows (card, mu, NULL, actual, n);
 }
 
 static void bounds_for (const Recipe *r, double stay, float *lower, float *upper);
@@ -928,15 +985,41 @@ calibrate_scale (BbLosCard    *card,
   return hi;
 }
 
+/* A scale group needs this many rows to calibrate its own 80% interval. */
+#define MIN_SCALE_GROUP_ROWS 50
+
+/* calibrate_scale() on the rows where in_group[k] == which only. */
+static double
+calibrate_group_scale (BbLosCard      *card,
+                       const double   *mu,
+                       const double   *actual,
+                       const gboolean *in_group,
+                       gboolean        which,
+                       guint           n)
+{
+  g_autofree double *mu_g = g_new (double, MAX (n, 1));
+  g_autofree double *y_g = g_new (double, MAX (n, 1));
+  guint m = 0;
+
+  for (guint k = 0; k < n; k++)
+    if (!in_group[k] == !which)
+      {
+        mu_g[m] = mu[k];
+        y_g[m++] = actual[k];
+      }
+  return calibrate_scale (card, mu_g, y_g, m);
+}
+
 /* The interval score of the 80% interval (Gneiting & Raftery 2007, with
  * alpha = 0.2) in ln(days), averaged over the rows: the interval's width
  * plus 2/alpha times how far a stay falls outside it. Lower is better; it
  * rewards narrow intervals and punishes misses by their size, so unlike
  * coverage alone it tells calibrated distributions apart. Uses the card's
- * objective. */
+ * distribution and each row's scale sigma[k] (NULL: the card's scale). */
 static double
 interval_score (BbLosCard    *card,
                 const double *mu,
+                const double *sigma,
                 const double *actual,
                 guint         n,
                 double       *below_out,
@@ -948,14 +1031,15 @@ interval_score (BbLosCard    *card,
 
   for (guint k = 0; k < n; k++)
     {
-      double ly = log_stay (actual[k]);
-      double lo = log (bb_los_card_quantile (card, mu[k], 0.1));
-      double hi = log (bb_los_card_quantile (card, mu[k], 0.9));
+      double s = scale_of (card, sigma, k);
+      double q10 = bb_los_card_quantile (card, mu[k], s, 0.1);
+      double q90 = bb_los_card_quantile (card, mu[k], s, 0.9);
+      double ly = log_stay (actual[k]), lo = log (q10), hi = log (q90);
 
       sum += (hi - lo) + (2 / 0.2) * (MAX (lo - ly, 0) + MAX (ly - hi, 0));
-      below += actual[k] < bb_los_card_quantile (card, mu[k], 0.1);
-      above += actual[k] > bb_los_card_quantile (card, mu[k], 0.9);
-      abs_err += fabs (bb_los_card_quantile (card, mu[k], 0.5) - actual[k]);
+      below += actual[k] < q10;
+      above += actual[k] > q90;
+      abs_err += fabs (bb_los_card_quantile (card, mu[k], s, 0.5) - actual[k]);
     }
   *below_out = below / (double) n;
   *above_out = above / (double) n;
@@ -963,27 +1047,30 @@ interval_score (BbLosCard    *card,
   return sum / n;
 }
 
-/* The mean log-likelihood per stay of the card's distribution (its
- * objective's distribution and scale): ln density for an observed stay,
- * ln P(lower < T <= upper) for an interval-censored one. The log score
+/* The mean log-likelihood per stay of the card's distribution, with each
+ * row's scale sigma[k] (NULL: the card's scale): ln density for an observed
+ * stay, ln P(lower < T <= upper) for an interval-censored one. The log score
  * judges the whole distribution, which the forecast uses for remaining
  * stays far into the tails, not just the two quantiles of the interval. */
 static double
 mean_log_likelihood (BbLosCard    *card,
                      const double *mu,
+                     const double *sigma,
                      const float  *lower,
                      const float  *upper,
                      guint         n)
 {
   BbAftDistribution dist = bb_los_card_get_distribution (card);
-  double sigma = bb_los_card_get_scale (card), sum = 0;
+  double sum = 0;
 
   for (guint k = 0; k < n; k++)
     {
+      double s = scale_of (card, sigma, k);
+
       if (lower[k] == upper[k])
-        sum += bb_aft_log_density (dist, mu[k], sigma, lower[k]);
+        sum += bb_aft_log_density (dist, mu[k], s, lower[k]);
       else
-        sum += log (bb_aft_cdf (dist, mu[k], sigma, upper[k]) - bb_aft_cdf (dist, mu[k], sigma, lower[k]));
+        sum += log (bb_aft_cdf (dist, mu[k], s, upper[k]) - bb_aft_cdf (dist, mu[k], s, lower[k]));
     }
   return sum / n;
 }
@@ -1068,7 +1155,7 @@ calibrate_location (BbLosCard     *card,
       for (guint k = 0; k < n; k++)
         shifted[k] = mu[k] + c;
       scale = calibrate_scale (card, shifted, actual, n);
-      interval_score (card, shifted, actual, n, &below, &above, &mae);
+      interval_score (card, shifted, NULL, actual, n, &below, &above, &mae);
       ll = midnight_log_likelihood (card, shifted, actual, n, &bias);
       if (step == 0)
         mae0 = mae;
@@ -1270,50 +1357,84 @@ calibrate_by_cross_validation (const Recipe        *r,
                                GError             **error)
 {
   g_autofree double *mu = g_new (double, n);
+  g_autofree double *sigma = g_new (double, n);
+  g_autofree gboolean *in_group = g_new0 (gboolean, n);
   g_autoptr(JsonArray) table = json_array_new ();
   BbAftDistribution best_dist = opts->distribution;
-  double best_train_scale = opts->train_scale, best_scale = NAN, best_ll = -INFINITY;
+  double best_train_scale = opts->train_scale, best_scale = NAN, best_group_scale = 0, best_ll = -INFINITY;
   guint n_dists = r->select_objective ? G_N_ELEMENTS (candidate_distributions) : 1;
   guint n_scales = r->select_objective ? G_N_ELEMENTS (candidate_train_scales) : 1;
+  guint n_group = 0;
+  int group_col = r->scale_group_feature != NULL ? bb_los_card_find_feature (card, r->scale_group_feature) : -1;
   JsonObject *best_row = NULL;
+
+  /* the rows whose scale-group feature is missing (NaN in every fold's
+   * encoding alike) */
+  for (guint j = 0; group_col >= 0 && j < n; j++)
+    n_group += in_group[j] = isnan (folds->x[0][(gsize) j * nf + group_col]);
+  if (n_group < MIN_SCALE_GROUP_ROWS || n - n_group < MIN_SCALE_GROUP_ROWS)
+    group_col = -1;
 
   for (guint d = 0; d < n_dists; d++)
     for (guint t = 0; t < n_scales; t++)
-      {
-        BbLosTrainOptions o = *opts;
-        JsonObject *row;
-        double scale, score, below, above, mae, ll;
+      for (guint grouped = 0; grouped <= (group_col >= 0); grouped++)
+        {
+          BbLosTrainOptions o = *opts;
+          JsonObject *row;
+          double scale, group_scale = 0, score, below, above, mae, ll;
 
-        if (r->select_objective)
-          {
-            o.distribution = candidate_distributions[d];
-            o.train_scale = candidate_train_scales[t];
-          }
-        if (!cross_validate (card, folds, lower, upper, fold_of, n, nf, &o, mu, error))
-          return FALSE;
-        scale = calibrate_scale (card, mu, actual, n);
-        score = interval_score (card, mu, actual, n, &below, &above, &mae);
-        ll = mean_log_likelihood (card, mu, lower, upper, n);
-        row = json_object_new ();
-        json_object_set_string_member (row, "distribution", bb_aft_distribution_to_string (o.distribution));
-        json_object_set_double_member (row, "train_scale", o.train_scale);
-        json_object_set_double_member (row, "scale", scale);
-        set_rounded (row, "log_likelihood", ll);
-        set_rounded (row, "interval_score", score);
-        set_rounded (row, "below_p10", below);
-        set_rounded (row, "above_p90", above);
-        set_rounded (row, "mae_days", mae);
-        json_array_add_object_element (table, row);
-        if (ll > best_ll)
-          {
-            best_ll = ll;
-            best_dist = o.distribution;
-            best_train_scale = o.train_scale;
-            best_scale = scale;
-            best_row = row;
-            memcpy (mu_out, mu, sizeof (double) * n);
-          }
-      }
+          if (r->select_objective)
+            {
+              o.distribution = candidate_distributions[d];
+              o.train_scale = candidate_train_scales[t];
+            }
+          if (!grouped)
+            {
+              if (!cross_validate (card, folds, lower, upper, fold_of, n, nf, &o, mu, error))
+                return FALSE;
+              scale = calibrate_scale (card, mu, actual, n);
+              for (guint j = 0; j < n; j++)
+                sigma[j] = scale;
+            }
+          else
+            {
+              /* the same out-of-fold margins, each group calibrated to 80% on its own */
+              scale = calibrate_group_scale (card, mu, actual, in_group, FALSE, n);
+              group_scale = calibrate_group_scale (card, mu, actual, in_group, TRUE, n);
+              for (guint j = 0; j < n; j++)
+                sigma[j] = in_group[j] ? group_scale : scale;
+            }
+          score = interval_score (card, mu, sigma, actual, n, &below, &above, &mae);
+          ll = mean_log_likelihood (card, mu, sigma, lower, upper, n);
+          row = json_object_new ();
+          json_object_set_string_member (row, "distribution", bb_aft_distribution_to_string (o.distribution));
+          json_object_set_double_member (row, "train_scale", o.train_scale);
+          json_object_set_double_member (row, "scale", scale);
+          if (grouped)
+            {
+              JsonObject *g = json_object_new ();
+              json_object_set_string_member (g, "feature", r->scale_group_feature);
+              json_object_set_double_member (g, "scale", group_scale);
+              json_object_set_int_member (g, "rows", n_group);
+              json_object_set_object_member (row, "scale_when_missing", g);
+            }
+          set_rounded (row, "log_likelihood", ll);
+          set_rounded (row, "interval_score", score);
+          set_rounded (row, "below_p10", below);
+          set_rounded (row, "above_p90", above);
+          set_rounded (row, "mae_days", mae);
+          json_array_add_object_element (table, row);
+          if (ll > best_ll)
+            {
+              best_ll = ll;
+              best_dist = o.distribution;
+              best_train_scale = o.train_scale;
+              best_scale = scale;
+              best_group_scale = group_scale;
+              best_row = row;
+              memcpy (mu_out, mu, sizeof (double) * n);
+            }
+        }
   if (best_row == NULL)
     {
       g_set_error (error, BB_MODEL_ERROR, BB_MODEL_ERROR_INVALID_ARGUMENT,
@@ -1328,6 +1449,7 @@ calibrate_by_cross_validation (const Recipe        *r,
   opts->distribution = best_dist;
   opts->train_scale = best_train_scale;
   bb_los_card_set_objective (card, best_dist, best_scale);
+  bb_los_card_set_missing_scale (card, best_group_scale > 0 ? r->scale_group_feature : NULL, best_group_scale);
   *scale_out = best_scale;
   if (table_out != NULL)
     *table_out = g_steal_pointer (&table);
@@ -1371,7 +1493,7 @@ outer_cross_validation (const Recipe             *r,
       g_autoptr(BbLosModel) model = NULL;
       g_autofree float *rows = NULL;
       g_autofree float *xa = NULL, *xb = NULL, *la = NULL, *ua = NULL;
-      g_autofree double *ya = NULL, *mu_a = NULL, *mu_b = NULL, *sorted = NULL;
+      g_autofree double *ya = NULL, *mu_a = NULL, *mu_b = NULL, *sigma_b = NULL, *sorted = NULL;
       g_autofree guint *inner = NULL, *ia = NULL, *ib = NULL;
       g_autoptr(FoldRows) folds = NULL;
       guint nf, na = 0, nb = 0;
@@ -1390,6 +1512,7 @@ outer_cross_validation (const Recipe             *r,
       ya = g_new (double, n);
       mu_a = g_new (double, n);
       mu_b = g_new (double, n);
+      sigma_b = g_new (double, n);
       inner = g_new (guint, n);
       ia = g_new (guint, n);
       ib = g_new (guint, n);
@@ -1415,10 +1538,11 @@ outer_cross_validation (const Recipe             *r,
 
         if (!calibrate_by_cross_validation (r, card, folds, la, ua, inner, ya, na, nf, &chosen,
                                             mu_a, &scale, NULL, error) ||
-            (model = bb_los_model_train (card, xa, na, la, ua, &chosen, error)) == NULL ||
-            !bb_los_model_predict_margins (model, xb, nb, mu_b, error))
+            (model = bb_los_model_train (card, xa, na, la, ua, &chosen, error)) == NULL)
           return NULL;
         bb_los_card_set_objective (card, chosen.distribution, scale);
+        if (!bb_los_model_predict (model, xb, nb, mu_b, sigma_b, error))
+          return NULL;
       }
       sorted = g_memdup2 (ya, sizeof (double) * na);
       t50 = quantile_sorted (sorted, na, 0.5, TRUE);
@@ -1428,7 +1552,7 @@ outer_cross_validation (const Recipe             *r,
         {
           BbLosPrediction p;
           guint i = ib[k];
-          bb_los_model_interval (model, mu_b[k], &p);
+          bb_los_model_interval (model, mu_b[k], sigma_b[k], &p);
           med[i] = p.median_days;
           lo[i] = p.p10_days;
           hi[i] = p.p90_days;
@@ -1518,7 +1642,7 @@ bb_los_recipe_train (BbLosKind    kind,
   g_autoptr(JsonArray) location = NULL;
   const char *calibration;
   guint n_fit = 0, n_val = 0, n_train = 0, n_test = 0, n_cal;
-  double hi_s, offset = 0;
+  double hi_s, offset = 0, group_scale = 0;
   int key_col = -1;
   BbLosTrainOptions opts = {
     .distribution = r->distribution,
@@ -1649,8 +1773,22 @@ bb_los_recipe_train (BbLosKind    kind,
                     g_timer_elapsed (location_timer, NULL));
     }
   if (progress)
-    g_printerr ("%s: interval scale %.4f covers %.1f%% of out-of-sample training stays (%s)\n",
-                r->model_name, hi_s, 100 * coverage_at (card, hi_s, mu_val, y_val, n_cal), calibration);
+    {
+      const float *x_cal = n_cal == n_train ? x_train : x_val;
+      g_autofree double *sigma_cal = g_new (double, n_cal);
+      const char *group = bb_los_card_get_missing_scale (card, &group_scale);
+
+      for (guint k = 0; k < n_cal; k++)
+        sigma_cal[k] = bb_los_card_row_scale (card, x_cal + (gsize) k * nf);
+      if (group != NULL)
+        g_printerr ("%s: interval scale %.4f (%.4f where %s is missing) covers %.1f%% of out-of-sample "
+                    "training stays (%s)\n", r->model_name, hi_s, group_scale, group,
+                    100 * coverage_rows (card, mu_val, sigma_cal, y_val, n_cal), calibration);
+      else
+        g_printerr ("%s: interval scale %.4f covers %.1f%% of out-of-sample training stays (%s)\n",
+                    r->model_name, hi_s, 100 * coverage_rows (card, mu_val, sigma_cal, y_val, n_cal),
+                    calibration);
+    }
 
   /* 2. The shipped model: fit + validation rows, same parameters. */
   if (progress)
@@ -1690,6 +1828,16 @@ bb_los_recipe_train (BbLosKind    kind,
                                                              "other folds' stays only)" : "",
                                              location != NULL ? ", after the margin offset of "
                                                                 "location_calibration" : "");
+
+    if (bb_los_card_get_missing_scale (card, NULL) != NULL)
+      {
+        g_autofree char *more = g_strdup_printf ("%s; objective.scale_when_missing is calibrated the same "
+                                                 "way on the rows whose %s is missing, and the objective's "
+                                                 "scale on the others (see objective_selection)", text,
+                                                 bb_los_card_get_missing_scale (card, NULL));
+        g_free (text);
+        text = g_steal_pointer (&more);
+      }
     json_object_set_string_member (training, "interval_calibration", text);
   }
   if (selection != NULL)
@@ -1700,7 +1848,10 @@ bb_los_recipe_train (BbLosKind    kind,
                                      "(5 folds by the split key over the training rows only) and its scale "
                                      "calibrated to 80% coverage; the one whose calibrated distribution gives "
                                      "the out-of-fold stays the highest mean log-likelihood (ln density per "
-                                     "day) is chosen. interval_score (lower is better) is the 80% interval's "
+                                     "day) is chosen. With scale_when_missing, the same out-of-fold margins "
+                                     "calibrate two scales: one for the rows whose feature is missing (at least "
+                                     "50 of them) and one for the others, each to 80% coverage of its own rows. "
+                                     "interval_score (lower is better) is the 80% interval's "
                                      "mean width plus 10 x its misses in ln(days), alpha 0.2. The test rows "
                                      "play no part");
       json_object_set_array_member (o, "candidates", g_steal_pointer (&selection));

@@ -100,6 +100,7 @@ struct _BbWardForecast
 
   /* unbooked arrivals: arrival_cum[i] = m(i arrival_h), NULL without */
   double               *arrival_mu;
+  double               *arrival_sigma;
   double               *arrival_cum;
   guint                 n_arrival_nodes;
   double                arrival_h;
@@ -338,7 +339,7 @@ arrival_survival (BbWardForecast *self,
   double sum = 0;
 
   for (guint i = 0; i < prm->n_arrival_mu; i++)
-    sum += 1.0 - bb_aft_cdf (prm->distribution, self->arrival_mu[i], prm->sigma, u_hours / 24.0);
+    sum += 1.0 - bb_aft_cdf (prm->distribution, self->arrival_mu[i], self->arrival_sigma[i], u_hours / 24.0);
   return sum / prm->n_arrival_mu;
 }
 
@@ -497,7 +498,7 @@ discharges_at (BbWardForecast *self,
   for (guint j = 0; j < self->n_bookings && self->bookings[j].start_hours <= t_hours; j++)
     {
       started++;
-      scratch->probs[n++] = bb_aft_cdf (prm->distribution, self->bookings[j].mu, prm->sigma,
+      scratch->probs[n++] = bb_aft_cdf (prm->distribution, self->bookings[j].mu, self->bookings[j].sigma,
                                      (t_hours - self->bookings[j].start_hours) / 24.0);
     }
 
@@ -742,9 +743,16 @@ resolve_params (const BbWardForecastParams *in,
                      "Arrival stay %u: the model's prediction is not a number", i);
         return FALSE;
       }
+    else if (out->arrival_sigma != NULL && !(isfinite (out->arrival_sigma[i]) && out->arrival_sigma[i] > 0))
+      {
+        g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                     "Arrival stay %u: the scale must be a positive number, got %g", i, out->arrival_sigma[i]);
+        return FALSE;
+      }
   if (out->arrival_rate_per_hour == 0)
     {
       out->arrival_mu = NULL;
+      out->arrival_sigma = NULL;
       out->n_arrival_mu = 0;
     }
   return TRUE;
@@ -763,6 +771,10 @@ prepare_arrivals (BbWardForecast *self)
 
   self->arrival_mu = g_memdup2 (prm->arrival_mu, sizeof (double) * prm->n_arrival_mu);
   self->params.arrival_mu = self->arrival_mu;
+  self->arrival_sigma = g_new (double, prm->n_arrival_mu);
+  for (guint i = 0; i < prm->n_arrival_mu; i++)
+    self->arrival_sigma[i] = prm->arrival_sigma != NULL ? prm->arrival_sigma[i] : prm->sigma;
+  self->params.arrival_sigma = self->arrival_sigma;
   self->arrival_h = prm->step_hours / sub;
   self->n_arrival_nodes = (self->n_points - 1) * sub + 1;
   self->arrival_cum = g_new (double, self->n_arrival_nodes);
@@ -803,6 +815,7 @@ bb_ward_forecast_free (BbWardForecast *self)
   g_free (self->bookings);
   g_free (self->points);
   g_free (self->arrival_mu);
+  g_free (self->arrival_sigma);
   g_free (self->arrival_cum);
   scratch_clear (&self->scratch);
   g_free (self);
@@ -856,6 +869,13 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
                        i, inpatients[i].elapsed_days);
           return NULL;
         }
+      if (!(isfinite (inpatients[i].sigma) && inpatients[i].sigma >= 0))
+        {
+          g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                       "Inpatient %u: the scale must be a number > 0 (or 0 for the model's), got %g",
+                       i, inpatients[i].sigma);
+          return NULL;
+        }
     }
   for (guint j = 0; j < n_bookings; j++)
     {
@@ -863,6 +883,13 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
         {
           g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
                        "Booking %u: the model's prediction is not a number", j);
+          return NULL;
+        }
+      if (!(isfinite (bookings[j].sigma) && bookings[j].sigma >= 0))
+        {
+          g_set_error (error, BB_FORECAST_ERROR, BB_FORECAST_ERROR_INVALID,
+                       "Booking %u: the scale must be a number > 0 (or 0 for the model's), got %g",
+                       j, bookings[j].sigma);
           return NULL;
         }
       if (!isfinite (bookings[j].start_hours))
@@ -880,13 +907,21 @@ bb_ward_forecast_compute (const BbWardForecastParams *params,
   self->inpatients = g_memdup2 (inpatients, sizeof *inpatients * n_inpatients);
   self->remaining = g_new (BbAftRemaining, n_inpatients);
   for (guint i = 0; i < n_inpatients; i++)
-    if (!_bb_aft_remaining_prepare (&self->remaining[i], prm.distribution, inpatients[i].mu,
-                                    prm.sigma, inpatients[i].elapsed_days))
-      g_assert_not_reached ();  /* checked above */
+    {
+      if (self->inpatients[i].sigma == 0)
+        self->inpatients[i].sigma = prm.sigma;
+      if (!_bb_aft_remaining_prepare (&self->remaining[i], prm.distribution, self->inpatients[i].mu,
+                                      self->inpatients[i].sigma, self->inpatients[i].elapsed_days))
+        g_assert_not_reached ();  /* checked above */
+    }
   self->n_bookings = n_bookings;
   self->bookings = g_memdup2 (bookings, sizeof *bookings * n_bookings);
   for (guint j = 0; j < n_bookings; j++)
-    self->bookings[j].start_hours = MAX (self->bookings[j].start_hours, 0.0);
+    {
+      self->bookings[j].start_hours = MAX (self->bookings[j].start_hours, 0.0);
+      if (self->bookings[j].sigma == 0)
+        self->bookings[j].sigma = prm.sigma;
+    }
   if (n_bookings > 1)
     qsort (self->bookings, n_bookings, sizeof *self->bookings, compare_bookings_by_start);
 

@@ -62,18 +62,20 @@ typedef struct
 {
   double mu;            /* the model's margin for this patient (ln days) */
   double elapsed_days;  /* time already stayed, >= 0 */
+  double sigma;         /* this patient's scale (bb_los_card_row_scale); 0: params->sigma */
 } BbForecastInpatient;
 
 typedef struct
 {
   double start_hours;   /* from now; a booking already due counts as arriving now */
   double mu;            /* the model's margin for the booked patient */
+  double sigma;         /* the booked patient's scale; 0: params->sigma */
 } BbForecastBooking;
 
 typedef struct
 {
   BbAftDistribution distribution;
-  double            sigma;         /* the objective's scale */
+  double            sigma;         /* the objective's scale, for rows that give none */
   guint             capacity;      /* beds of the ward that can take a patient */
   double            horizon_days;  /* 0: BB_WARD_FORECAST_DEFAULT_HORIZON_DAYS */
   double            step_hours;    /* 0: BB_WARD_FORECAST_DEFAULT_STEP_HOURS */
@@ -82,6 +84,7 @@ typedef struct
   double            arrival_rate_per_hour;
   const double     *arrival_mu;    /* the arrivals' stays: a mixture over these margins */
   guint             n_arrival_mu;
+  const double     *arrival_sigma; /* and their scales; NULL: sigma for every one */
 } BbWardForecastParams;
 
 typedef struct

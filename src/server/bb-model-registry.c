@@ -321,17 +321,18 @@ predict_metrics (BbLosModel    *model,
                  GError       **error)
 {
   g_autofree double *mu = g_new (double, n);
+  g_autofree double *sigma = g_new (double, n);
   g_autofree double *median = g_new (double, n);
   g_autofree double *p10 = g_new (double, n);
   g_autofree double *p90 = g_new (double, n);
 
-  if (!bb_los_model_predict_margins (model, rows, n, mu, error))
+  if (!bb_los_model_predict (model, rows, n, mu, sigma, error))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
       BbLosPrediction prediction;
 
-      bb_los_model_interval (model, mu[i], &prediction);
+      bb_los_model_interval (model, mu[i], sigma[i], &prediction);
       median[i] = prediction.median_days;
       p10[i] = prediction.p10_days;
       p90[i] = prediction.p90_days;

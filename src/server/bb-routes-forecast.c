@@ -106,6 +106,7 @@ recent_arrivals (BbStore       *store,
                  gint64         now,
                  ArrivalBasis  *basis,
                  double       **arrival_mu,
+                 double       **arrival_sigma,
                  guint         *n_arrival_mu,
                  GError       **error)
 {
@@ -115,7 +116,7 @@ recent_arrivals (BbStore       *store,
   g_autoptr(GPtrArray) discharged = NULL;
   g_autoptr(GPtrArray) arrived = g_ptr_array_new ();   /* borrowed */
   g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL;
+  g_autofree double *mu = NULL, *sigma = NULL;
 
   discharged = bb_store_list_discharges (store, ward->hospital_id, ward->id, since, error);
   if (discharged == NULL)
@@ -139,6 +140,7 @@ recent_arrivals (BbStore       *store,
   basis->basis_days = ARRIVAL_BASIS_DAYS;
   basis->rate_per_day = arrived->len / (double) ARRIVAL_BASIS_DAYS;
   *arrival_mu = NULL;
+  *arrival_sigma = NULL;
   *n_arrival_mu = 0;
   if (arrived->len == 0)
     return TRUE;
@@ -147,12 +149,14 @@ recent_arrivals (BbStore       *store,
   n_mix = MIN (arrived->len, ARRIVAL_MIXTURE_MAX);
   rows = g_new (float, (gsize) n_mix * MAX (nf, 1));
   mu = g_new (double, n_mix);
+  sigma = g_new (double, n_mix);
   for (guint i = 0; i < n_mix; i++)
     encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (arrived, i))->features,
                        rows + (gsize) i * nf);
-  if (!bb_los_model_predict_margins (model, rows, n_mix, mu, error))
+  if (!bb_los_model_predict (model, rows, n_mix, mu, sigma, error))
     return FALSE;
   *arrival_mu = g_steal_pointer (&mu);
+  *arrival_sigma = g_steal_pointer (&sigma);
   *n_arrival_mu = n_mix;
   return TRUE;
 }
@@ -176,10 +180,10 @@ forecast_ward (BbServer      *server,
   g_autoptr(GPtrArray) holding = NULL;
   g_autoptr(GPtrArray) future = NULL;
   g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL;
+  g_autofree double *mu = NULL, *sigma = NULL;
   g_autofree BbForecastInpatient *in = NULL;
   g_autofree BbForecastBooking *booked = NULL;
-  g_autofree double *arrival_mu = NULL;
+  g_autofree double *arrival_mu = NULL, *arrival_sigma = NULL;
   guint n_arrival_mu = 0;
   ArrivalBasis basis = { 0, };
   BbWardForecastParams params = { 0, };
@@ -218,6 +222,7 @@ forecast_ward (BbServer      *server,
   n = n_in + n_booked;
   rows = g_new (float, (gsize) MAX (n, 1) * MAX (nf, 1));
   mu = g_new (double, MAX (n, 1));
+  sigma = g_new (double, MAX (n, 1));
   for (guint i = 0; i < n_in; i++)
     encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (inpatients, i))->features,
                        rows + (gsize) k++ * nf);
@@ -227,7 +232,7 @@ forecast_ward (BbServer      *server,
   for (guint i = 0; i < future->len; i++)
     encode_or_missing (card, ((BbBooking *) g_ptr_array_index (future, i))->features,
                        rows + (gsize) k++ * nf);
-  if (n > 0 && !bb_los_model_predict_margins (model, rows, n, mu, error))
+  if (n > 0 && !bb_los_model_predict (model, rows, n, mu, sigma, error))
     return NULL;
 
   in = g_new (BbForecastInpatient, MAX (n_in, 1));
@@ -236,6 +241,7 @@ forecast_ward (BbServer      *server,
       const BbAdmission *a = g_ptr_array_index (inpatients, i);
 
       in[i].mu = mu[i];
+      in[i].sigma = sigma[i];
       in[i].elapsed_days = MAX (now - a->admitted_at, 0) / 86400.0;
     }
   booked = g_new (BbForecastBooking, MAX (n_booked, 1));
@@ -247,6 +253,7 @@ forecast_ward (BbServer      *server,
       /* A held bed's patient arrives now; a future one at its start. */
       booked[i].start_hours = i < holding->len ? 0 : MAX (b->start - now, 0) / 3600.0;
       booked[i].mu = mu[n_in + i];
+      booked[i].sigma = sigma[n_in + i];
     }
 
   params.distribution = bb_los_card_get_distribution (card);
@@ -256,10 +263,12 @@ forecast_ward (BbServer      *server,
   params.step_hours = step_hours;
   if (with_arrivals)
     {
-      if (!recent_arrivals (store, ward, inpatients, model, now, &basis, &arrival_mu, &n_arrival_mu, error))
+      if (!recent_arrivals (store, ward, inpatients, model, now, &basis, &arrival_mu, &arrival_sigma,
+                            &n_arrival_mu, error))
         return NULL;
       params.arrival_rate_per_hour = n_arrival_mu > 0 ? basis.rate_per_day / 24.0 : 0;
       params.arrival_mu = arrival_mu;
+      params.arrival_sigma = arrival_sigma;
       params.n_arrival_mu = n_arrival_mu;
     }
   forecast = bb_ward_forecast_compute (&params, in, n_in, booked, n_booked, error);

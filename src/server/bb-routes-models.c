@@ -81,6 +81,7 @@ model_summary (BbLosModel *model)
   json_object_set_string_member (object, "distribution",
                                  bb_aft_distribution_to_string (bb_los_model_get_distribution (model)));
   json_object_set_double_member (object, "scale", bb_los_model_get_scale (model));
+  copy_member (object, json_object_get_object_member (card_object, "objective"), "scale_when_missing");
   copy_member (object, card_object, "target");
   copy_member (object, card_object, "features");
   copy_member (object, card_object, "metrics");

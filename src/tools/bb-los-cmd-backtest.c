@@ -116,6 +116,7 @@ run_backtest (const Options  *opt,
   g_autofree BbLosSplit *split = NULL;
   g_autofree float *rows = NULL;
   g_autofree double *mu = NULL;
+  g_autofree double *sigma = NULL;
   g_autofree guint *pool = NULL;
   g_autofree double *pool_stay = NULL;
   g_autofree double *history = NULL;
@@ -173,7 +174,8 @@ run_backtest (const Options  *opt,
         mean_stay += pool_stay[p] / n_pool;
       }
     mu = g_new (double, n_pool);
-    if (!bb_los_model_predict_margins (model, pool_rows, n_pool, mu, error))
+    sigma = g_new (double, n_pool);
+    if (!bb_los_model_predict (model, pool_rows, n_pool, mu, sigma, error))
       return FALSE;
   }
 
@@ -195,7 +197,7 @@ run_backtest (const Options  *opt,
         {
           const Stay *s = &g_array_index (ward, Stay, i);
 
-          in[i] = (BbForecastInpatient) { mu[s->row], d - s->admitted };
+          in[i] = (BbForecastInpatient) { mu[s->row], d - s->admitted, sigma[s->row] };
           actual += s->leaves <= d + 1.0;
         }
       history[d] = actual;
@@ -262,7 +264,7 @@ run_backtest (const Options  *opt,
                 u = g_rand_double (rng);
               while (u <= 0);
               s.leaves = t + bb_aft_quantile (bb_los_model_get_distribution (model), mu[row],
-                                              bb_los_model_get_scale (model), u);
+                                              sigma[row], u);
             }
           g_array_append_val (ward, s);
           if (d >= (guint) opt->warmup_days)

@@ -120,6 +120,23 @@ bb_los_cmd_evaluate (int    argc,
       g_print ("%-34s %7s %8s %9s %8s %7s %9s\n", "predictor", "rows", "MAE", "median AE",
                "RMSE", "R2", "cover 80");
       print_row (bb_los_model_get_name (model), json_object_get_object_member (metrics, "test"));
+      if (json_object_has_member (json_object_get_object_member (metrics, "test"), "scale_groups"))
+        {
+          JsonObject *groups = json_object_get_object_member (json_object_get_object_member (metrics, "test"),
+                                                              "scale_groups");
+          const char *feature = json_object_get_string_member (groups, "feature");
+
+          if (json_object_has_member (groups, "feature_present"))
+            {
+              g_autofree char *label = g_strdup_printf ("  with %s", feature);
+              print_row (label, json_object_get_object_member (groups, "feature_present"));
+            }
+          if (json_object_has_member (groups, "feature_missing"))
+            {
+              g_autofree char *label = g_strdup_printf ("  without %s", feature);
+              print_row (label, json_object_get_object_member (groups, "feature_missing"));
+            }
+        }
       json_object_iter_init (&iter, baselines);
       while (json_object_iter_next (&iter, &name, &node))
         {

@@ -94,11 +94,10 @@ bb_los_cmd_explain (int    argc,
   row = rows + (gsize) (row_number - 1) * nf;
   phi = g_new (double, nf + 1);
   if (!bb_los_model_contributions (model, row, phi, &error) ||
-      !bb_los_model_predict_margins (model, row, 1, &mu, &error))
+      !bb_los_model_predict (model, row, 1, &mu, &sigma, &error))
     goto fail;
 
   dist = bb_los_model_get_distribution (model);
-  sigma = bb_los_model_get_scale (model);
   m0 = bb_aft_quantile (dist, phi[nf], sigma, 0.5);
   m = bb_aft_quantile (dist, mu, sigma, 0.5);
   contrib = g_new (Contribution, nf);
@@ -112,7 +111,7 @@ bb_los_cmd_explain (int    argc,
     }
   qsort (contrib, nf, sizeof (Contribution), compare_contribution);
 
-  bb_los_model_interval (model, mu, &pred);
+  bb_los_model_interval (model, mu, sigma, &pred);
   printf ("%s row %" G_GINT64_FORMAT ": median %.2f days (80%% interval %.2f to %.2f)\n",
           bb_los_table_get_name (table), row_number, pred.median_days, pred.p10_days, pred.p90_days);
   printf ("average patient (bias only): median %.2f days; this patient: %.2f days before rounding\n",

@@ -84,6 +84,7 @@ typedef struct
   PatientTable *bookings;
   float        *rows;
   double       *mu;
+  double       *sigma;
 } Ward;
 
 static void
@@ -99,6 +100,7 @@ ward_init (Ward         *w,
   w->bookings = bookings;
   w->rows = g_new (float, MAX (n * nf, 1));
   w->mu = g_new (double, MAX (n, 1));
+  w->sigma = g_new (double, MAX (n, 1));
   if (inpatients->n_rows > 0)
     memcpy (w->rows, inpatients->rows, sizeof (float) * nf * inpatients->n_rows);
   if (bookings->n_rows > 0)
@@ -110,6 +112,7 @@ ward_clear (Ward *w)
 {
   g_clear_pointer (&w->rows, g_free);
   g_clear_pointer (&w->mu, g_free);
+  g_clear_pointer (&w->sigma, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Ward, ward_clear)
 
@@ -131,18 +134,22 @@ predict_and_forecast (BbLosModel                 *model,
   guint n_in = w->inpatients->n_rows, n_bk = w->bookings->n_rows;
   BbWardForecastParams prm = *params;
 
-  if (n_in + n_bk > 0 && !bb_los_model_predict_margins (model, w->rows, n_in + n_bk, w->mu, error))
+  if (n_in + n_bk > 0 && !bb_los_model_predict (model, w->rows, n_in + n_bk, w->mu, w->sigma, error))
     return NULL;
   for (guint i = 0; i < n_in; i++)
-    in[i] = (BbForecastInpatient) { w->mu[i], w->inpatients->extra[i] };
+    in[i] = (BbForecastInpatient) { w->mu[i], w->inpatients->extra[i], w->sigma[i] };
   for (guint j = 0; j < n_bk; j++)
-    bk[j] = (BbForecastBooking) { w->bookings->extra[j], w->mu[n_in + j] };
+    bk[j] = (BbForecastBooking) { w->bookings->extra[j], w->mu[n_in + j], w->sigma[n_in + j] };
   if (prm.arrival_rate_per_hour > 0)
     {
       prm.n_arrival_mu = MIN (n_in, ARRIVAL_MIXTURE_MAX);
       for (guint i = 0; i < prm.n_arrival_mu; i++)
-        mix[i] = w->mu[(gsize) i * n_in / prm.n_arrival_mu];
+        {
+          mix[i] = w->mu[(gsize) i * n_in / prm.n_arrival_mu];
+          mix[ARRIVAL_MIXTURE_MAX + i] = w->sigma[(gsize) i * n_in / prm.n_arrival_mu];
+        }
       prm.arrival_mu = mix;
+      prm.arrival_sigma = mix + ARRIVAL_MIXTURE_MAX;
     }
   return bb_ward_forecast_compute (&prm, in, n_in, bk, n_bk, error);
 }
@@ -219,7 +226,7 @@ run_forecast (const Options  *opt,
     .step_hours = opt->step_hours,
     .arrival_rate_per_hour = opt->arrival_rate_per_day / 24.0,
   };
-  mix = g_new (double, ARRIVAL_MIXTURE_MAX);
+  mix = g_new (double, 2 * ARRIVAL_MIXTURE_MAX);  /* margins, then scales */
   in = g_new (BbForecastInpatient, MAX (inpatients.n_rows, 1));
   bk = g_new (BbForecastBooking, MAX (bookings.n_rows, 1));
 

@@ -24,7 +24,7 @@ bb_los_cmd_predict (int    argc,
   g_autoptr(BbLosModel) model = NULL;
   g_autoptr(BbLosTable) table = NULL;
   g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL;
+  g_autofree double *mu = NULL, *sigma = NULL;
   guint n;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -49,14 +49,15 @@ bb_los_cmd_predict (int    argc,
     goto fail;
   n = bb_los_table_get_n_rows (table);
   mu = g_new (double, n);
-  if (!bb_los_model_predict_margins (model, rows, n, mu, &error))
+  sigma = g_new (double, n);
+  if (!bb_los_model_predict (model, rows, n, mu, sigma, &error))
     goto fail;
 
   printf ("row,median_days,p10_days,p90_days\n");
   for (guint i = 0; i < n; i++)
     {
       BbLosPrediction p;
-      bb_los_model_interval (model, mu[i], &p);
+      bb_los_model_interval (model, mu[i], sigma[i], &p);
       printf ("%u,%.3f,%.3f,%.3f\n", i + 1, p.median_days, p.p10_days, p.p90_days);
     }
   if (fflush (stdout) != 0)

@@ -445,7 +445,7 @@ test_model_is_ready_to_predict (Fixture       *f,
   GStatBuf st;
   gint64 first_mtime;
   BbLosPrediction prediction;
-  double mu = NAN;
+  double mu = NAN, sigma = NAN;
 
   /* Downloaded (card, then booster) and kept on disk. */
   bb_api_client_set_token (f->api, staff);
@@ -460,9 +460,9 @@ test_model_is_ready_to_predict (Fixture       *f,
   first_mtime = st.st_mtime;
 
   json_object_set_int_member (intake, "age", 70);
-  g_assert_true (bb_los_model_predict_json (model, intake, &mu, &error));
+  g_assert_true (bb_los_model_predict_json (model, intake, &mu, &sigma, &error));
   g_assert_no_error (error);
-  bb_los_model_interval (model, mu, &prediction);
+  bb_los_model_interval (model, mu, sigma, &prediction);
   g_assert_cmpfloat (prediction.p10_days, <=, prediction.median_days);
   g_assert_cmpfloat (prediction.median_days, <=, prediction.p90_days);
 

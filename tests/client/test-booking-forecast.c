@@ -279,7 +279,7 @@ test_patient_stay_and_its_drivers (void)
   BbBookingForecastRequest request = { 0, };
   BbLosPrediction expected;
   BbWard *ward = wards->pdata[0];
-  double mu = 0, previous = INFINITY;
+  double mu = 0, sigma = 0, previous = INFINITY;
   gint64 at = 0;
 
   g_assert_cmpstr (ward->model, ==, "icu-los");
@@ -295,11 +295,12 @@ test_patient_stay_and_its_drivers (void)
   g_assert_no_error (error);
   g_assert_nonnull (forecast);
 
-  g_assert_true (bb_los_model_predict_json (icu, intake, &mu, &error));
+  g_assert_true (bb_los_model_predict_json (icu, intake, &mu, &sigma, &error));
   g_assert_no_error (error);
-  bb_los_model_interval (icu, mu, &expected);
+  bb_los_model_interval (icu, mu, sigma, &expected);
   g_assert_true (forecast->has_stay);
   g_assert_cmpfloat_with_epsilon (forecast->stay_mu, mu, 1e-9);
+  g_assert_cmpfloat (forecast->stay_sigma, ==, sigma);
   g_assert_cmpfloat_with_epsilon (forecast->stay.median_days, expected.median_days, 1e-9);
   g_assert_cmpfloat (forecast->stay.p10_days, <=, forecast->stay.median_days);
   g_assert_cmpfloat (forecast->stay.median_days, <=, forecast->stay.p90_days);

@@ -117,6 +117,22 @@ test_bad_cards_are_refused (void)
     "{\"name\": \"x\", \"booster\": \"x.ubj\", \"target\": {\"unit\": \"days\"},"
     " \"objective\": {\"name\": \"survival:aft\", \"distribution\": \"normal\", \"scale\": 1},"
     " \"features\": [{\"name\": \"a\", \"type\": \"numeric\"}, {\"name\": \"a\", \"type\": \"numeric\"}]}",
+    /* scale_when_missing: not an object, an unknown feature, a bad scale */
+    "{\"name\": \"x\", \"booster\": \"x.ubj\", \"target\": {\"unit\": \"days\"},"
+    " \"objective\": {\"name\": \"survival:aft\", \"distribution\": \"normal\", \"scale\": 1,"
+    " \"scale_when_missing\": 2}, \"features\": [{\"name\": \"a\", \"type\": \"numeric\"}]}",
+    "{\"name\": \"x\", \"booster\": \"x.ubj\", \"target\": {\"unit\": \"days\"},"
+    " \"objective\": {\"name\": \"survival:aft\", \"distribution\": \"normal\", \"scale\": 1,"
+    " \"scale_when_missing\": {\"feature\": \"b\", \"scale\": 2}},"
+    " \"features\": [{\"name\": \"a\", \"type\": \"numeric\"}]}",
+    "{\"name\": \"x\", \"booster\": \"x.ubj\", \"target\": {\"unit\": \"days\"},"
+    " \"objective\": {\"name\": \"survival:aft\", \"distribution\": \"normal\", \"scale\": 1,"
+    " \"scale_when_missing\": {\"feature\": \"a\", \"scale\": 0}},"
+    " \"features\": [{\"name\": \"a\", \"type\": \"numeric\"}]}",
+    "{\"name\": \"x\", \"booster\": \"x.ubj\", \"target\": {\"unit\": \"days\"},"
+    " \"objective\": {\"name\": \"survival:aft\", \"distribution\": \"normal\", \"scale\": 1,"
+    " \"scale_when_missing\": {\"feature\": \"a\", \"scale\": \"wide\"}},"
+    " \"features\": [{\"name\": \"a\", \"type\": \"numeric\"}]}",
     "{not json",
   };
   const char *good =
@@ -195,6 +211,41 @@ test_bad_intake_features_name_the_field (void)
     }
 }
 
+/* Rows missing the group's feature take its scale, through a round trip;
+ * the others the objective's. */
+static void
+test_rows_missing_the_group_feature_take_its_scale (void)
+{
+  g_autoptr(BbLosCard) card = fixture_card ();
+  g_autoptr(BbLosCard) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  float with_unit[3] = { 40, 1, 10 }, without_unit[3] = { 40, NAN, 10 };
+  double scale = 0;
+
+  g_assert_null (bb_los_card_get_missing_scale (card, NULL));
+  g_assert_cmpfloat (bb_los_card_row_scale (card, without_unit), ==, 0.53);
+
+  bb_los_card_set_missing_scale (card, "unittype", 0.91);
+  text = bb_los_card_to_data (card, NULL);
+  g_assert_nonnull (strstr (text, "\"scale_when_missing\""));
+  again = bb_los_card_new_from_data (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bb_los_card_get_missing_scale (again, &scale), ==, "unittype");
+  g_assert_cmpfloat (scale, ==, 0.91);
+  g_assert_cmpfloat (bb_los_card_row_scale (again, with_unit), ==, 0.53);
+  g_assert_cmpfloat (bb_los_card_row_scale (again, without_unit), ==, 0.91);
+  /* the quantiles follow the scale they are given */
+  g_assert_cmpfloat (bb_los_card_quantile (again, 0, 0.91, 0.9), >, bb_los_card_quantile (again, 0, 0.53, 0.9));
+
+  /* and clearing it leaves one scale for every row, and no member */
+  bb_los_card_set_missing_scale (again, NULL, 0);
+  g_assert_cmpfloat (bb_los_card_row_scale (again, without_unit), ==, 0.53);
+  g_free (text);
+  text = bb_los_card_to_data (again, NULL);
+  g_assert_null (strstr (text, "scale_when_missing"));
+}
+
 static void
 test_whole_day_targets_report_whole_day_quantiles (void)
 {
@@ -202,13 +253,13 @@ test_whole_day_targets_report_whole_day_quantiles (void)
   double q;
 
   bb_los_card_set_objective (card, BB_AFT_NORMAL, 0.5);
-  q = bb_los_card_quantile (card, log (2.7), 0.5);
+  q = bb_los_card_quantile (card, log (2.7), 0.5, 0.5);
   g_assert_cmpfloat_with_epsilon (q, 2.7, 1e-9);
   bb_los_card_set_target (card, "los", "whole days", 1);
-  g_assert_cmpfloat (bb_los_card_quantile (card, log (2.7), 0.5), ==, 3);
-  g_assert_cmpfloat (bb_los_card_quantile (card, log (0.2), 0.5), ==, 1);
-  g_assert_cmpfloat (bb_los_card_quantile (card, log (2.7), 0.1), <=,
-                     bb_los_card_quantile (card, log (2.7), 0.5));
+  g_assert_cmpfloat (bb_los_card_quantile (card, log (2.7), 0.5, 0.5), ==, 3);
+  g_assert_cmpfloat (bb_los_card_quantile (card, log (0.2), 0.5, 0.5), ==, 1);
+  g_assert_cmpfloat (bb_los_card_quantile (card, log (2.7), 0.5, 0.1), <=,
+                     bb_los_card_quantile (card, log (2.7), 0.5, 0.5));
 }
 
 int
@@ -225,6 +276,8 @@ main (int    argc,
                    test_intake_features_encode_like_csv_values);
   g_test_add_func ("/los/card/bad-intake-features-name-the-field",
                    test_bad_intake_features_name_the_field);
+  g_test_add_func ("/los/card/rows-missing-the-group-feature-take-its-scale",
+                   test_rows_missing_the_group_feature_take_its_scale);
   g_test_add_func ("/los/card/whole-day-targets-report-whole-day-quantiles",
                    test_whole_day_targets_report_whole_day_quantiles);
 

@@ -131,7 +131,7 @@ test_predicted_stays_grow_with_the_built_in_effect (Fixture       *f,
   for (guint k = 0; k < 6; k++)
     {
       BbLosPrediction p;
-      bb_los_model_interval (model, mu[k], &p);
+      bb_los_model_interval (model, mu[k], bb_los_model_get_scale (model), &p);
       g_assert_cmpfloat (p.p10_days, <, p.median_days);
       g_assert_cmpfloat (p.median_days, <, p.p90_days);
       g_assert_cmpfloat (p.median_days, >, prev);
@@ -170,7 +170,7 @@ test_saved_model_loads_and_predicts_the_same (Fixture       *f,
   /* The JSON intake path gives the same number as the encoded row. */
   g_assert_true (json_parser_load_from_data (parser, "{\"severity\": 4, \"ward\": \"B\"}", -1, NULL));
   g_assert_true (bb_los_model_predict_json (loaded, json_node_get_object (json_parser_get_root (parser)),
-                                            &mu_json, &error));
+                                            &mu_json, NULL, &error));
   {
     float row[2] = { 4, 1 };
     double mu_row;

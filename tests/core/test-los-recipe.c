@@ -9,6 +9,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "bb-los-recipe.h"
 
 static const char *diagnoses[] = { "CIR019", "DIG001", "MUS010", "NEO030", "PRG013" };
@@ -67,7 +69,7 @@ test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines (void)
   BbLosKind kind;
   JsonObject *metrics, *test, *table_baseline, *split, *stats;
   BbLosPrediction p;
-  double mu;
+  double mu, sigma;
   g_autoptr(JsonParser) parser = json_parser_new ();
 
   g_assert_true (bb_los_kind_guess (table, &kind, &error));
@@ -104,8 +106,8 @@ test_ward_recipe_trains_predicts_whole_days_and_beats_the_baselines (void)
 
   g_assert_true (json_parser_load_from_data (parser, "{\"CCSR.Diagnosis.Code\": \"NEO030\", \"deathrisk\": \"Extreme\"}",
                                              -1, NULL));
-  g_assert_true (bb_los_model_predict_json (model, json_node_get_object (json_parser_get_root (parser)), &mu, &error));
-  bb_los_model_interval (model, mu, &p);
+  g_assert_true (bb_los_model_predict_json (model, json_node_get_object (json_parser_get_root (parser)), &mu, &sigma, &error));
+  bb_los_model_interval (model, mu, sigma, &p);
   g_assert_cmpfloat (p.median_days, ==, round (p.median_days));
   g_assert_cmpfloat (p.p10_days, >=, 1);
   g_assert_cmpfloat (p.median_days, >, 6);
@@ -222,9 +224,12 @@ test_shifted_margins_move_every_prediction_by_the_offset (void)
 
 /* eICU-shaped rows whose stay depends on age only (ln stay = 0.5 + 0.02
  * (age - 55) + N(0, 0.8^2)); the admission diagnosis is noise spread over
- * 200 categories of about three stays each. */
+ * 200 categories of about three stays each. One row in missing_every (0:
+ * none) has no diagnosis and a spread of missing_sd instead. */
 static BbLosTable *
-eicu_like_table (guint n)
+eicu_like_table_with_missing (guint  n,
+                              guint  missing_every,
+                              double missing_sd)
 {
   g_autoptr(GString) csv = g_string_new ("uniquepid,patientunitstayid,gender,age,apacheadmissiondx,"
                                          "admissionheight,admissionweight,hospitaladmitsource,"
@@ -239,17 +244,101 @@ eicu_like_table (guint n)
       int age = g_rand_int_range (rand, 20, 90);
       double u1 = g_rand_double_range (rand, 1e-12, 1), u2 = g_rand_double (rand);
       double z = sqrt (-2 * log (u1)) * cos (2 * G_PI * u2);
-      double days = exp (0.5 + 0.02 * (age - 55) + 0.8 * z);
+      gboolean missing = missing_every > 0 && i % missing_every == 0;
+      double days = exp (0.5 + 0.02 * (age - 55) + (missing ? missing_sd : 0.8) * z);
+      g_autofree char *dx = missing ? g_strdup ("") : g_strdup_printf ("DX%d", g_rand_int_range (rand, 0, 200));
 
-      g_string_append_printf (csv, "p%u,%u,%s,%d,DX%d,170,80,Emergency Department,-%d,MICU,Floor,"
+      g_string_append_printf (csv, "p%u,%u,%s,%d,%s,170,80,Emergency Department,-%d,MICU,Floor,"
                               "10:00:00,1,admit,%d\n", i, 1000 + i,
                               g_rand_boolean (rand) ? "Female" : "Male", age,
-                              g_rand_int_range (rand, 0, 200), g_rand_int_range (rand, 0, 3000),
-                              (int) (days * 1440));
+                              dx, g_rand_int_range (rand, 0, 3000),
+                              MAX ((int) (days * 1440), 1));
     }
   table = bb_los_table_new_from_data ("patient.csv", csv->str, csv->len, &error);
   g_assert_no_error (error);
   return table;
+}
+
+static BbLosTable *
+eicu_like_table (guint n)
+{
+  return eicu_like_table_with_missing (n, 0, 0);
+}
+
+/* Stays without a diagnosis spread twice as widely (ln-sd 1.6 against
+ * 0.8): one scale would cover far fewer than 80% of them and far more of
+ * the others. The recipe gives them their own scale, because that fits
+ * the out-of-fold stays better, and each group's interval then covers
+ * about 80% of its stays in the nested cross-validation. */
+static void
+test_icu_recipe_gives_rows_without_a_diagnosis_their_own_scale (void)
+{
+  g_autoptr(BbLosTable) table = eicu_like_table_with_missing (800, 4, 1.6);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BbLosModel) model = NULL;
+  g_autoptr(BbLosModel) loaded = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bb-recipe-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "icu-los.card.json", NULL);
+  BbLosCard *card;
+  JsonArray *candidates;
+  JsonObject *chosen = NULL;
+  const char *feature;
+  double group_scale = 0, mu[2], sigma[2];
+  float rows[2 * 12];
+  guint n_grouped = 0;
+
+  model = bb_los_recipe_train (BB_LOS_KIND_ICU, table, NULL, NULL, 42, FALSE, &error);
+  g_assert_no_error (error);
+  card = bb_los_model_get_card (model);
+  feature = bb_los_card_get_missing_scale (card, &group_scale);
+  g_assert_cmpstr (feature, ==, "apacheadmissiondx");
+  /* about twice the scale of the others */
+  g_assert_cmpfloat (group_scale, >, 1.5 * bb_los_card_get_scale (card));
+  g_assert_cmpfloat (group_scale, <, 3.0 * bb_los_card_get_scale (card));
+
+  candidates = json_object_get_array_member (
+    json_object_get_object_member (bb_los_card_get_section (card, "training"), "objective_selection"),
+    "candidates");
+  g_assert_cmpuint (json_array_get_length (candidates), ==, 6);
+  for (guint k = 0; k < json_array_get_length (candidates); k++)
+    {
+      JsonObject *c = json_array_get_object_element (candidates, k);
+
+      n_grouped += json_object_has_member (c, "scale_when_missing");
+      if (json_object_get_boolean_member (c, "chosen"))
+        chosen = c;
+    }
+  g_assert_cmpuint (n_grouped, ==, 3);
+  g_assert_nonnull (chosen);
+  g_assert_cmpfloat (json_object_get_double_member (
+                       json_object_get_object_member (chosen, "scale_when_missing"), "scale"), ==, group_scale);
+
+  /* A row without the diagnosis gets the group's scale, one with it the
+   * card's; and so through a saved and reloaded card. */
+  g_assert_true (bb_los_model_save (model, path, &error));
+  loaded = bb_los_model_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bb_los_card_get_n_features (card), ==, 12);
+  for (guint j = 0; j < 2 * 12; j++)
+    rows[j] = NAN;
+  rows[bb_los_card_find_feature (card, "apacheadmissiondx")] = 0;
+  g_assert_true (bb_los_model_predict (loaded, rows, 2, mu, sigma, &error));
+  g_assert_cmpfloat (sigma[0], ==, bb_los_card_get_scale (card));
+  g_assert_cmpfloat (sigma[1], ==, group_scale);
+
+  /* nested cross-validation: the whole recipe on unseen folds */
+  {
+    JsonObject *cv = json_object_get_object_member (bb_los_card_get_section (card, "metrics"),
+                                                    "cross_validation");
+    g_assert_cmpfloat (json_object_get_double_member (cv, "coverage_80"), >, 0.75);
+    g_assert_cmpfloat (json_object_get_double_member (cv, "coverage_80"), <, 0.86);
+  }
+  g_unlink (path);
+  {
+    g_autofree char *ubj = g_build_filename (dir, "icu-los.ubj", NULL);
+    g_unlink (ubj);
+  }
+  g_rmdir (dir);
 }
 
 static void
@@ -370,6 +459,8 @@ main (int    argc,
                    test_shifted_margins_move_every_prediction_by_the_offset);
   g_test_add_func ("/los/recipe/icu-recipe-chooses-the-distribution-by-cross-validated-likelihood",
                    test_icu_recipe_chooses_the_distribution_by_cross_validated_likelihood);
+  g_test_add_func ("/los/recipe/icu-recipe-gives-rows-without-a-diagnosis-their-own-scale",
+                   test_icu_recipe_gives_rows_without_a_diagnosis_their_own_scale);
   g_test_add_func ("/los/recipe/held-out-rows-do-not-depend-on-the-seed",
                    test_held_out_rows_do_not_depend_on_the_seed);
   g_test_add_func ("/los/recipe/metrics-match-hand-computed-values",

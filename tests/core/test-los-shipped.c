@@ -38,7 +38,7 @@ check_model (const char *name,
   BbLosCard *card;
   JsonObject *stats, *metrics, *stat_features;
   BbLosPrediction p;
-  double mu;
+  double mu, sigma;
 
   g_assert_no_error (error);
   card = bb_los_model_get_card (model);
@@ -66,9 +66,9 @@ check_model (const char *name,
   g_assert_no_error (error);
   g_assert_cmpuint (g_bytes_get_size (booster), <, 2 * 1024 * 1024);
 
-  g_assert_true (bb_los_model_predict_json (model, features, &mu, &error));
+  g_assert_true (bb_los_model_predict_json (model, features, &mu, &sigma, &error));
   g_assert_no_error (error);
-  bb_los_model_interval (model, mu, &p);
+  bb_los_model_interval (model, mu, sigma, &p);
   g_assert_cmpfloat (p.median_days, >=, min_median);
   g_assert_cmpfloat (p.median_days, <=, max_median);
   g_assert_cmpfloat (p.p10_days, <=, p.median_days);
@@ -108,8 +108,8 @@ test_ward_risk_of_mortality_lengthens_the_stay (void)
   double mu_minor, mu_extreme;
 
   g_assert_no_error (error);
-  g_assert_true (bb_los_model_predict_json (model, minor, &mu_minor, &error));
-  g_assert_true (bb_los_model_predict_json (model, extreme, &mu_extreme, &error));
+  g_assert_true (bb_los_model_predict_json (model, minor, &mu_minor, NULL, &error));
+  g_assert_true (bb_los_model_predict_json (model, extreme, &mu_extreme, NULL, &error));
   g_assert_cmpfloat (mu_extreme, >, mu_minor);
 }
 

@@ -18,7 +18,7 @@ make_inpatients (guint   n,
                  guint32 seed)
 {
   g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
-  BbForecastInpatient *in = g_new (BbForecastInpatient, n);
+  BbForecastInpatient *in = g_new0 (BbForecastInpatient, n);
 
   for (guint i = 0; i < n; i++)
     {
@@ -26,6 +26,14 @@ make_inpatients (guint   n,
       in[i].elapsed_days = g_rand_double_range (rng, 0, 8);
     }
   return in;
+}
+
+/* A patient's own scale, or the model's when it gives none (0). */
+static double
+sigma_of (const BbWardForecastParams *prm,
+          double                      sigma)
+{
+  return sigma > 0 ? sigma : prm->sigma;
 }
 
 static double
@@ -84,13 +92,14 @@ simulate_ward (const BbWardForecastParams *prm,
 
       for (guint i = 0; i < n; i++)
         {
-          leave[i] = 24 * bb_aft_remaining_quantile (prm->distribution, in[i].mu, prm->sigma,
+          leave[i] = 24 * bb_aft_remaining_quantile (prm->distribution, in[i].mu, sigma_of (prm, in[i].sigma),
                                                      in[i].elapsed_days, open_uniform (rng));
           first = MIN (first, leave[i]);
         }
       for (guint j = 0; j < m; j++)
         bk_leave[j] = bk[j].start_hours +
-                      24 * bb_aft_quantile (prm->distribution, bk[j].mu, prm->sigma, open_uniform (rng));
+                      24 * bb_aft_quantile (prm->distribution, bk[j].mu, sigma_of (prm, bk[j].sigma),
+                                            open_uniform (rng));
       sim->first_free[s] = n < prm->capacity ? 0 : first;
 
       for (guint k = 0; k < sim->n_points; k++)
@@ -232,15 +241,19 @@ static void
 test_small_ward_matches_enumeration (void)
 {
   /* 9 inpatients in 9 beds plus 2 bookings: every point's distribution by
-   * enumerating all 2^11 discharge patterns. */
+   * enumerating all 2^11 discharge patterns. A third of the patients and
+   * one booking have their own scale (a card's scale_when_missing). */
   g_autofree BbForecastInpatient *in = make_inpatients (9, 3);
-  BbForecastBooking bk[] = { { 30, log (2.0) }, { 10, log (4.0) } };
+  BbForecastBooking bk[] = { { 30, log (2.0) }, { 10, log (4.0), 1.3 } };
   BbWardForecastParams prm = { BB_AFT_LOGISTIC, 0.8, 9, 5, 6 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(BbWardForecast) fc = bb_ward_forecast_compute (&prm, in, 9, bk, 2, &error);
+  g_autoptr(BbWardForecast) fc = NULL;
   const BbWardForecastPoint *pts;
   guint n_points;
 
+  for (guint i = 0; i < 9; i += 3)
+    in[i].sigma = 1.5;
+  fc = bb_ward_forecast_compute (&prm, in, 9, bk, 2, &error);
   g_assert_no_error (error);
   pts = bb_ward_forecast_get_points (fc, &n_points);
   g_assert_cmpuint (n_points, ==, 21);
@@ -253,13 +266,13 @@ test_small_ward_matches_enumeration (void)
 
       g_assert_cmpfloat (pts[k].t_hours, ==, t);
       for (guint i = 0; i < 9; i++)
-        probs[n++] = bb_aft_remaining_cdf (prm.distribution, in[i].mu, prm.sigma,
+        probs[n++] = bb_aft_remaining_cdf (prm.distribution, in[i].mu, sigma_of (&prm, in[i].sigma),
                                            in[i].elapsed_days, t / 24);
       for (guint j = 0; j < 2; j++)
         if (bk[j].start_hours <= t)
           {
             base--;
-            probs[n++] = bb_aft_cdf (prm.distribution, bk[j].mu, prm.sigma,
+            probs[n++] = bb_aft_cdf (prm.distribution, bk[j].mu, sigma_of (&prm, bk[j].sigma),
                                      (t - bk[j].start_hours) / 24);
           }
       for (guint mask = 0; mask < (1u << n); mask++)
@@ -491,6 +504,9 @@ test_bad_input_is_refused_with_a_clear_error (void)
     { prm, { NAN, 1 }, bk[0], "Inpatient 1: the model's prediction" },
     { prm, in[1], { NAN, 1 }, "Booking 0: start_hours" },
     { prm, in[1], { 1, INFINITY }, "Booking 0: the model's prediction" },
+    { prm, { 1, 3, -0.5 }, bk[0], "Inpatient 1: the scale" },
+    { prm, { 1, 3, NAN }, bk[0], "Inpatient 1: the scale" },
+    { prm, in[1], { 5, 1, INFINITY }, "Booking 0: the scale" },
     { { BB_AFT_NORMAL, 0, 2, 0, 0 }, in[1], bk[0], "scale" },
     { { BB_AFT_NORMAL, NAN, 2, 0, 0 }, in[1], bk[0], "scale" },
     { { 17, 1, 2, 0, 0 }, in[1], bk[0], "distribution" },
@@ -826,23 +842,27 @@ test_big_ward_with_arrivals_matches_simulation (void)
 static void
 test_bad_arrivals_are_refused_with_a_clear_error (void)
 {
-  double mus[] = { 1.0, NAN };
+  double mus[] = { 1.0, NAN }, good_mus[] = { 1.0, 2.0 }, bad_sigmas[] = { 0.5, -1 };
   struct
   {
-    double       rate;
-    guint        n_mu;
-    const char  *message_part;
+    double        rate;
+    const double *mu;
+    guint         n_mu;
+    const double *sigma;
+    const char   *message_part;
   } cases[] = {
-    { -1, 1, "arrival rate" },
-    { NAN, 1, "arrival rate" },
-    { INFINITY, 1, "arrival rate" },
-    { 0.5, 0, "at least one predicted stay" },
-    { 0.5, 2, "Arrival stay 1" },
+    { -1, mus, 1, NULL, "arrival rate" },
+    { NAN, mus, 1, NULL, "arrival rate" },
+    { INFINITY, mus, 1, NULL, "arrival rate" },
+    { 0.5, mus, 0, NULL, "at least one predicted stay" },
+    { 0.5, mus, 2, NULL, "Arrival stay 1" },
+    { 0.5, good_mus, 2, bad_sigmas, "Arrival stay 1" },
   };
 
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
-      BbWardForecastParams prm = { BB_AFT_NORMAL, 1, 2, 0, 0, cases[c].rate, mus, cases[c].n_mu };
+      BbWardForecastParams prm = { BB_AFT_NORMAL, 1, 2, 0, 0, cases[c].rate, cases[c].mu, cases[c].n_mu,
+                                   cases[c].sigma };
       g_autoptr(GError) error = NULL;
       g_autoptr(BbWardForecast) fc = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, &error);
 

@@ -129,8 +129,8 @@ forecast_in_process (Fixture    *f,
   g_autoptr(BbLosTable) bk_table = NULL;
   g_autofree float *in_rows = NULL;
   g_autofree float *bk_rows = NULL;
-  g_autofree double *in_mu = NULL;
-  g_autofree double *bk_mu = NULL;
+  g_autofree double *in_mu = NULL, *in_sigma = NULL;
+  g_autofree double *bk_mu = NULL, *bk_sigma = NULL;
   g_autofree BbForecastInpatient *in = NULL;
   g_autofree BbForecastBooking *bk = NULL;
   BbWardForecastParams params;
@@ -145,11 +145,13 @@ forecast_in_process (Fixture    *f,
                                       BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, &error);
   g_assert_no_error (error);
   in_mu = g_new (double, n_in);
-  g_assert_true (bb_los_model_predict_margins (model, in_rows, n_in, in_mu, &error));
+  in_sigma = g_new (double, n_in);
+  g_assert_true (bb_los_model_predict (model, in_rows, n_in, in_mu, in_sigma, &error));
   in = g_new (BbForecastInpatient, n_in);
   for (guint i = 0; i < n_in; i++)
     {
       in[i].mu = in_mu[i];
+      in[i].sigma = in_sigma[i];
       g_assert_true (bb_los_table_get_double (in_table, i, bb_los_table_find_column (in_table, "elapsed_days"),
                                               &in[i].elapsed_days, &error));
     }
@@ -162,11 +164,13 @@ forecast_in_process (Fixture    *f,
                                           BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, &error);
       g_assert_no_error (error);
       bk_mu = g_new (double, n_bk);
-      g_assert_true (bb_los_model_predict_margins (model, bk_rows, n_bk, bk_mu, &error));
+      bk_sigma = g_new (double, n_bk);
+      g_assert_true (bb_los_model_predict (model, bk_rows, n_bk, bk_mu, bk_sigma, &error));
       bk = g_new (BbForecastBooking, n_bk);
       for (guint j = 0; j < n_bk; j++)
         {
           bk[j].mu = bk_mu[j];
+          bk[j].sigma = bk_sigma[j];
           g_assert_true (bb_los_table_get_double (bk_table, j, bb_los_table_find_column (bk_table, "start_hours"),
                                                   &bk[j].start_hours, &error));
         }
