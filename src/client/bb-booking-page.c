@@ -915,10 +915,16 @@ show_booking (BbBookingPage *self)
         }
       break;
     case BB_BOOKING_ADMITTED:
+      title = g_strdup_printf (_("Booking %" PRId64 " was admitted"), b->id);
+      break;
     case BB_BOOKING_CANCELLED:
+      title = g_strdup_printf (_("Booking %" PRId64 " was cancelled"), b->id);
+      break;
     case BB_BOOKING_EXPIRED:
+      title = g_strdup_printf (_("Booking %" PRId64 " expired before it was confirmed"), b->id);
+      break;
     default:
-      title = g_strdup_printf (_("Booking %" PRId64 " is %s"), b->id, bb_booking_status_to_string (b->status));
+      title = g_strdup_printf (_("Booking %" PRId64 " has a status this version does not know"), b->id);
       break;
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->booking_row), title);

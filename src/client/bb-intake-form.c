@@ -188,6 +188,28 @@ format_limit (double value)
   return g_strdup_printf ("%g", value);
 }
 
+/* A card's unit in the reader's language: the units the shipped cards use
+ * are translated; any other is shown as the card writes it. */
+static const char *
+unit_display_name (const char *unit)
+{
+  if (g_strcmp0 (unit, "years") == 0)
+    return C_("unit", "years");
+  if (g_strcmp0 (unit, "kg") == 0)
+    return C_("unit", "kg");
+  if (g_strcmp0 (unit, "cm") == 0)
+    return C_("unit", "cm");
+  if (g_strcmp0 (unit, "minutes") == 0)
+    return C_("unit", "minutes");
+  if (g_strcmp0 (unit, "hours") == 0)
+    return C_("unit", "hours");
+  if (g_strcmp0 (unit, "days") == 0)
+    return C_("unit", "days");
+  if (g_strcmp0 (unit, "count") == 0)
+    return C_("unit", "count");
+  return unit;
+}
+
 static GtkWidget *
 make_numeric_row (Field              *field,
                   const BbLosFeature *feature,
@@ -231,10 +253,10 @@ make_numeric_row (Field              *field,
       g_autofree char *high = format_limit (feature->max);
 
       /* Translators: a unit and a range, e.g. "years, 0 to 120". */
-      subtitle = g_strdup_printf (_("%s, %s to %s"), feature->unit, low, high);
+      subtitle = g_strdup_printf (_("%s, %s to %s"), unit_display_name (feature->unit), low, high);
     }
   else if (feature->unit != NULL)
-    subtitle = g_strdup (feature->unit);
+    subtitle = g_strdup (unit_display_name (feature->unit));
   if (subtitle != NULL)
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
