@@ -11,7 +11,7 @@ unset NO_AT_BRIDGE GTK_A11Y
 export BB_SOURCE_DIR="${BB_SOURCE_DIR:-$(dirname "$(dirname "$here")")}"
 export BB_BUILD_DIR="${BB_BUILD_DIR:-$BB_SOURCE_DIR/_build}"
 
-for tool in dbus-run-session xvfb-run; do
+for tool in dbus-run-session Xvfb; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "1..0 # SKIP $tool is not installed"
     exit 0
@@ -22,6 +22,6 @@ if ! /usr/bin/python3 -c 'import dogtail, pyatspi' >/dev/null 2>&1; then
   exit 1
 fi
 
-# xvfb-run -a picks a free display; the session bus lives as long as the test.
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
-  /usr/bin/python3 "$here/e2e-booking.py"
+# with-xvfb.sh starts a private X server on a display it picks atomically;
+# the session bus lives as long as the test.
+exec dbus-run-session -- "$here/with-xvfb.sh" /usr/bin/python3 "$here/e2e-booking.py"
