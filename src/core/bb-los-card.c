@@ -29,6 +29,7 @@ struct _BbLosCard
   BbAftDistribution  distribution;
   double             scale;
   char              *missing_scale_feature; /* NULL: one scale for every row */
+  int                missing_scale_col;     /* its index in features */
   double             missing_scale;         /* rows where that feature is missing */
   GPtrArray         *features;   /* BbLosFeature* */
   GHashTable        *feature_index; /* name -> index + 1 */
@@ -184,6 +185,7 @@ bb_los_card_init (BbLosCard *self)
   self->version = g_strdup ("1");
   self->distribution = BB_AFT_NORMAL;
   self->scale = 1.0;
+  self->missing_scale_col = -1;
   self->features = g_ptr_array_new_with_free_func ((GDestroyNotify) bb_los_feature_free);
   self->feature_index = g_hash_table_new (g_str_hash, g_str_equal);
   self->sections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -714,6 +716,7 @@ bb_los_card_set_missing_scale (BbLosCard  *self,
 
   g_free (self->missing_scale_feature);
   self->missing_scale_feature = g_strdup (feature);
+  self->missing_scale_col = feature != NULL ? bb_los_card_find_feature (self, feature) : -1;
   self->missing_scale = feature != NULL ? scale : 0;
 }
 
@@ -731,15 +734,12 @@ double
 bb_los_card_row_scale (BbLosCard   *self,
                        const float *row)
 {
-  int col;
-
   g_return_val_if_fail (BB_IS_LOS_CARD (self), 1.0);
   g_return_val_if_fail (row != NULL, self->scale);
 
-  if (self->missing_scale_feature == NULL)
+  if (self->missing_scale_col < 0)
     return self->scale;
-  col = bb_los_card_find_feature (self, self->missing_scale_feature);
-  return isnan (row[col]) ? self->missing_scale : self->scale;
+  return isnan (row[self->missing_scale_col]) ? self->missing_scale : self->scale;
 }
 
 guint

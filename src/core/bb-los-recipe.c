@@ -1392,9 +1392,7 @@ calibrate_by_cross_validation (const Recipe        *r,
             {
               if (!cross_validate (card, folds, lower, upper, fold_of, n, nf, &o, mu, error))
                 return FALSE;
-              scale = calibrate_scale (card, mu, actual, n);
-              for (guint j = 0; j < n; j++)
-                sigma[j] = scale;
+              scale = calibrate_scale (card, mu, actual, n);  /* and the card's scale */
             }
           else
             {
@@ -1404,8 +1402,8 @@ calibrate_by_cross_validation (const Recipe        *r,
               for (guint j = 0; j < n; j++)
                 sigma[j] = in_group[j] ? group_scale : scale;
             }
-          score = interval_score (card, mu, sigma, actual, n, &below, &above, &mae);
-          ll = mean_log_likelihood (card, mu, sigma, lower, upper, n);
+          score = interval_score (card, mu, grouped ? sigma : NULL, actual, n, &below, &above, &mae);
+          ll = mean_log_likelihood (card, mu, grouped ? sigma : NULL, lower, upper, n);
           row = json_object_new ();
           json_object_set_string_member (row, "distribution", bb_aft_distribution_to_string (o.distribution));
           json_object_set_double_member (row, "train_scale", o.train_scale);
