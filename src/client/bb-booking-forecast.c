@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "bb-api-client.h"
+#include "bb-patient-forecast.h"
 
 /* A start within this of now is "now", as the server reads it. */
 #define START_NOW_SECONDS 60
@@ -78,22 +79,6 @@ bb_booking_forecast_free (BbBookingForecast *forecast)
   g_clear_pointer (&forecast->contributions, g_ptr_array_unref);
   g_clear_pointer (&forecast->ward_forecast, bb_ward_forecast_free);
   g_free (forecast);
-}
-
-/* As the server does: features that no longer fit the card count as
- * unknown (missing values for XGBoost). */
-static void
-encode_or_missing (BbLosCard  *card,
-                   JsonObject *features,
-                   float      *row)
-{
-  guint nf = bb_los_card_get_n_features (card);
-
-  if (features != NULL &&
-      bb_los_card_encode_json (card, features, BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, row, NULL))
-    return;
-  for (guint j = 0; j < nf; j++)
-    row[j] = NAN;
 }
 
 static char *
@@ -182,15 +167,11 @@ bb_booking_forecast_compute (BbLosModel                     *model,
   g_autoptr(BbBookingForecast) out = NULL;
   BbLosCard *card;
   const BbWard *ward;
-  g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL, *sigma = NULL;
-  g_autofree BbForecastInpatient *in = NULL;
-  g_autofree BbForecastBooking *booked = NULL;
   g_autoptr(GPtrArray) holding = g_ptr_array_new ();
   g_autoptr(GPtrArray) future = g_ptr_array_new ();
   BbWardForecastParams params = { 0, };
   const BbWardForecastPoint *points;
-  guint nf, n_in, n_booked, n, n_points, k = 0;
+  guint nf, n_in, n_booked, n_points;
   guint open_beds;
 
   g_return_val_if_fail (BB_IS_LOS_MODEL (model), NULL);
@@ -238,7 +219,6 @@ bb_booking_forecast_compute (BbLosModel                     *model,
 
   n_in = request->inpatients != NULL ? request->inpatients->len : 0;
   n_booked = holding->len + future->len;
-  n = n_in + n_booked;
   open_beds = ward->beds.total > ward->beds.closed ? ward->beds.total - ward->beds.closed : 0;
   out->capacity = MAX (open_beds, n_in);
   out->n_inpatients = n_in;
@@ -251,47 +231,11 @@ bb_booking_forecast_compute (BbLosModel                     *model,
       return NULL;
     }
 
-  rows = g_new (float, (gsize) MAX (n, 1) * nf);
-  mu = g_new (double, MAX (n, 1));
-  sigma = g_new (double, MAX (n, 1));
-  for (guint i = 0; i < n_in; i++)
-    encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (request->inpatients, i))->features,
-                       rows + (gsize) k++ * nf);
-  for (guint i = 0; i < holding->len; i++)
-    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (holding, i))->features,
-                       rows + (gsize) k++ * nf);
-  for (guint i = 0; i < future->len; i++)
-    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (future, i))->features,
-                       rows + (gsize) k++ * nf);
-  if (n > 0 && !bb_los_model_predict (model, rows, n, mu, sigma, error))
-    return NULL;
-
-  in = g_new (BbForecastInpatient, MAX (n_in, 1));
-  for (guint i = 0; i < n_in; i++)
-    {
-      const BbAdmission *a = g_ptr_array_index (request->inpatients, i);
-
-      in[i].mu = mu[i];
-      in[i].sigma = sigma[i];
-      in[i].elapsed_days = MAX (request->now - a->admitted_at, 0) / 86400.0;
-    }
-  booked = g_new (BbForecastBooking, MAX (n_booked, 1));
-  for (guint i = 0; i < n_booked; i++)
-    {
-      const BbBooking *b = i < holding->len ? g_ptr_array_index (holding, i)
-                                            : g_ptr_array_index (future, i - holding->len);
-
-      booked[i].start_hours = i < holding->len ? 0 : MAX (b->start - request->now, 0) / 3600.0;
-      booked[i].mu = mu[n_in + i];
-      booked[i].sigma = sigma[n_in + i];
-    }
-
-  params.distribution = bb_los_card_get_distribution (card);
-  params.sigma = bb_los_card_get_scale (card);
   params.capacity = out->capacity;
   params.horizon_days = out->horizon_days;
   params.step_hours = request->step_hours;
-  out->ward_forecast = bb_ward_forecast_compute (&params, in, n_in, booked, n_booked, error);
+  out->ward_forecast = bb_patient_forecast_compute (model, &params, request->inpatients, holding, future,
+                                                    request->now, error);
   if (out->ward_forecast == NULL)
     return NULL;
 

@@ -5,8 +5,8 @@
  * A ward's forecast comes from its current inpatients (their model margin
  * and the time they have stayed), the bookings holding one of its beds (as
  * patients arriving now) and its future bookings, computed by the same
- * bb_ward_forecast_compute the client and `bedboard-los forecast` use. The
- * public answer holds only aggregates per ward, never a patient.
+ * bb_patient_forecast_compute the client's booking page uses. The public
+ * answer holds only aggregates per ward, never a patient.
  *
  * With ?arrivals=recent the forecast also counts patients who will arrive
  * (see bb-ward-forecast.h): at the rate of the ward's admissions over the
@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bb-patient-forecast.h"
 #include "bb-server-private.h"
 
 #define MAX_HORIZON_DAYS 30
@@ -38,23 +39,6 @@ typedef struct
   double basis_days;
   double rate_per_day;
 } ArrivalBasis;
-
-/* Encodes features into row; features that do not fit the card (records
- * made before the card changed, a patient stepped down from intensive care)
- * count as unknown, which XGBoost handles as missing values. */
-static void
-encode_or_missing (BbLosCard  *card,
-                   JsonObject *features,
-                   float      *row)
-{
-  guint nf = bb_los_card_get_n_features (card);
-
-  if (features != NULL &&
-      bb_los_card_encode_json (card, features, BB_LOS_ENCODE_OUT_OF_RANGE_AS_MISSING, row, NULL))
-    return;
-  for (guint j = 0; j < nf; j++)
-    row[j] = NAN;
-}
 
 /* Bookings of the ward that hold one of its beds now (held or confirmed). */
 static GPtrArray *
@@ -110,12 +94,11 @@ recent_arrivals (BbStore       *store,
                  guint         *n_arrival_mu,
                  GError       **error)
 {
-  BbLosCard *card = bb_los_model_get_card (model);
-  guint nf = bb_los_card_get_n_features (card), n_mix;
+  guint n_mix;
   gint64 since = now - (gint64) (ARRIVAL_BASIS_DAYS * 86400);
   g_autoptr(GPtrArray) discharged = NULL;
   g_autoptr(GPtrArray) arrived = g_ptr_array_new ();   /* borrowed */
-  g_autofree float *rows = NULL;
+  g_autofree JsonObject **features = NULL;
   g_autofree double *mu = NULL, *sigma = NULL;
 
   discharged = bb_store_list_discharges (store, ward->hospital_id, ward->id, since, error);
@@ -147,13 +130,12 @@ recent_arrivals (BbStore       *store,
 
   g_ptr_array_sort (arrived, compare_admitted_latest_first);
   n_mix = MIN (arrived->len, ARRIVAL_MIXTURE_MAX);
-  rows = g_new (float, (gsize) n_mix * MAX (nf, 1));
+  features = g_new (JsonObject *, n_mix);
   mu = g_new (double, n_mix);
   sigma = g_new (double, n_mix);
   for (guint i = 0; i < n_mix; i++)
-    encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (arrived, i))->features,
-                       rows + (gsize) i * nf);
-  if (!bb_los_model_predict (model, rows, n_mix, mu, sigma, error))
+    features[i] = ((BbAdmission *) g_ptr_array_index (arrived, i))->features;
+  if (!bb_patient_forecast_predict (model, features, n_mix, mu, sigma, error))
     return FALSE;
   *arrival_mu = g_steal_pointer (&mu);
   *arrival_sigma = g_steal_pointer (&sigma);
@@ -179,17 +161,12 @@ forecast_ward (BbServer      *server,
   g_autoptr(GPtrArray) inpatients = NULL;
   g_autoptr(GPtrArray) holding = NULL;
   g_autoptr(GPtrArray) future = NULL;
-  g_autofree float *rows = NULL;
-  g_autofree double *mu = NULL, *sigma = NULL;
-  g_autofree BbForecastInpatient *in = NULL;
-  g_autofree BbForecastBooking *booked = NULL;
   g_autofree double *arrival_mu = NULL, *arrival_sigma = NULL;
   guint n_arrival_mu = 0;
   ArrivalBasis basis = { 0, };
   BbWardForecastParams params = { 0, };
   BbWardForecast *forecast;
-  BbLosCard *card;
-  guint nf, n_in, n_booked, n, capacity, k = 0;
+  guint capacity;
 
   model = bb_model_registry_get (_bb_server_get_models (server), ward->model);
   if (model == NULL)
@@ -199,8 +176,6 @@ forecast_ward (BbServer      *server,
                    ward->model, ward->id);
       return NULL;
     }
-  card = bb_los_model_get_card (model);
-  nf = bb_los_card_get_n_features (card);
 
   if ((inpatients = bb_store_list_inpatients (store, ward->hospital_id, ward->id, error)) == NULL ||
       (holding = bookings_holding_beds (store, ward, error)) == NULL ||
@@ -217,47 +192,6 @@ forecast_ward (BbServer      *server,
       return NULL;
     }
 
-  n_in = inpatients->len;
-  n_booked = holding->len + future->len;
-  n = n_in + n_booked;
-  rows = g_new (float, (gsize) MAX (n, 1) * MAX (nf, 1));
-  mu = g_new (double, MAX (n, 1));
-  sigma = g_new (double, MAX (n, 1));
-  for (guint i = 0; i < n_in; i++)
-    encode_or_missing (card, ((BbAdmission *) g_ptr_array_index (inpatients, i))->features,
-                       rows + (gsize) k++ * nf);
-  for (guint i = 0; i < holding->len; i++)
-    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (holding, i))->features,
-                       rows + (gsize) k++ * nf);
-  for (guint i = 0; i < future->len; i++)
-    encode_or_missing (card, ((BbBooking *) g_ptr_array_index (future, i))->features,
-                       rows + (gsize) k++ * nf);
-  if (n > 0 && !bb_los_model_predict (model, rows, n, mu, sigma, error))
-    return NULL;
-
-  in = g_new (BbForecastInpatient, MAX (n_in, 1));
-  for (guint i = 0; i < n_in; i++)
-    {
-      const BbAdmission *a = g_ptr_array_index (inpatients, i);
-
-      in[i].mu = mu[i];
-      in[i].sigma = sigma[i];
-      in[i].elapsed_days = MAX (now - a->admitted_at, 0) / 86400.0;
-    }
-  booked = g_new (BbForecastBooking, MAX (n_booked, 1));
-  for (guint i = 0; i < n_booked; i++)
-    {
-      const BbBooking *b = i < holding->len ? g_ptr_array_index (holding, i)
-                                            : g_ptr_array_index (future, i - holding->len);
-
-      /* A held bed's patient arrives now; a future one at its start. */
-      booked[i].start_hours = i < holding->len ? 0 : MAX (b->start - now, 0) / 3600.0;
-      booked[i].mu = mu[n_in + i];
-      booked[i].sigma = sigma[n_in + i];
-    }
-
-  params.distribution = bb_los_card_get_distribution (card);
-  params.sigma = bb_los_card_get_scale (card);
   params.capacity = capacity;
   params.horizon_days = horizon_days;
   params.step_hours = step_hours;
@@ -271,7 +205,7 @@ forecast_ward (BbServer      *server,
       params.arrival_sigma = arrival_sigma;
       params.n_arrival_mu = n_arrival_mu;
     }
-  forecast = bb_ward_forecast_compute (&params, in, n_in, booked, n_booked, error);
+  forecast = bb_patient_forecast_compute (model, &params, inpatients, holding, future, now, error);
   if (forecast != NULL && out_model != NULL)
     *out_model = g_steal_pointer (&model);
   if (forecast != NULL && out_basis != NULL)
