@@ -333,6 +333,20 @@ test_icu_recipe_gives_rows_without_a_diagnosis_their_own_scale (void)
     g_assert_cmpfloat (json_object_get_double_member (cv, "coverage_80"), >, 0.75);
     g_assert_cmpfloat (json_object_get_double_member (cv, "coverage_80"), <, 0.86);
   }
+
+  /* the held-out metrics are also given per group, and the groups add up */
+  {
+    JsonObject *test = json_object_get_object_member (bb_los_card_get_section (card, "metrics"), "test");
+    JsonObject *groups = json_object_get_object_member (test, "scale_groups");
+
+    g_assert_nonnull (groups);
+    g_assert_cmpstr (json_object_get_string_member (groups, "feature"), ==, "apacheadmissiondx");
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (groups, "feature_present"), "rows") +
+                     json_object_get_int_member (json_object_get_object_member (groups, "feature_missing"), "rows"),
+                     ==, json_object_get_int_member (test, "rows"));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (groups, "feature_missing"), "rows"),
+                     >, 0);
+  }
   g_unlink (path);
   {
     g_autofree char *ubj = g_build_filename (dir, "icu-los.ubj", NULL);

@@ -873,6 +873,36 @@ test_bad_arrivals_are_refused_with_a_clear_error (void)
     }
 }
 
+/* The arrivals' stays use their own scales when given: the same scales as
+ * the model's give the same numbers as none, wider ones other numbers
+ * (within 3 days of stays whose median is 2-3 days, more of the arrivals
+ * have already gone again, so more beds are free). */
+static void
+test_arrivals_use_their_own_scales (void)
+{
+  double mus[] = { log (2.0), log (3.0) }, same[] = { 0.6, 0.6 }, wide[] = { 1.4, 1.4 };
+  BbWardForecastParams prm = { BB_AFT_LOGISTIC, 0.6, 40, 3, 6, 0.5, mus, 2 };
+  g_autoptr(BbWardForecast) none = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, NULL);
+  g_autoptr(BbWardForecast) with_same = NULL;
+  g_autoptr(BbWardForecast) with_wide = NULL;
+  const BbWardForecastPoint *a, *b, *c;
+  guint n;
+
+  prm.arrival_sigma = same;
+  with_same = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, NULL);
+  prm.arrival_sigma = wide;
+  with_wide = bb_ward_forecast_compute (&prm, NULL, 0, NULL, 0, NULL);
+  g_assert_nonnull (none);
+  g_assert_nonnull (with_same);
+  g_assert_nonnull (with_wide);
+  a = bb_ward_forecast_get_points (none, &n);
+  b = bb_ward_forecast_get_points (with_same, NULL);
+  c = bb_ward_forecast_get_points (with_wide, NULL);
+  for (guint k = 0; k < n; k++)
+    g_assert_cmpfloat (a[k].free_mean, ==, b[k].free_mean);
+  g_assert_cmpfloat (c[n - 1].free_mean, >, a[n - 1].free_mean + 0.5);
+}
+
 static void
 test_arrivals_beyond_the_horizon_keep_growing_towards_the_steady_state (void)
 {
@@ -931,6 +961,7 @@ main (int argc, char **argv)
                    test_big_ward_with_arrivals_matches_simulation);
   g_test_add_func ("/core/forecast/bad-arrivals-are-refused-with-a-clear-error",
                    test_bad_arrivals_are_refused_with_a_clear_error);
+  g_test_add_func ("/core/forecast/arrivals-use-their-own-scales", test_arrivals_use_their_own_scales);
   g_test_add_func ("/core/forecast/arrivals-beyond-the-horizon-keep-growing-towards-the-steady-state",
                    test_arrivals_beyond_the_horizon_keep_growing_towards_the_steady_state);
 

@@ -374,6 +374,13 @@ test_models_are_for_staff (Fixture       *fixture,
       g_assert_cmpfloat (json_object_get_double_member (model, "scale"), >, 0);
       g_assert_cmpuint (json_array_get_length (json_object_get_array_member (model, "features")), >, 3);
       g_assert_true (json_object_has_member (json_object_get_object_member (model, "metrics"), "test"));
+      /* icu-los has a second scale for stays without a diagnosis; ward-los one scale (null) */
+      g_assert_true (json_object_has_member (model, "scale_when_missing"));
+      if (i == 0)
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (model, "scale_when_missing"),
+                                                        "feature"), ==, "apacheadmissiondx");
+      else
+        g_assert_true (json_object_get_null_member (model, "scale_when_missing"));
     }
 
   g_assert_cmpuint (card->status, ==, 200);
