@@ -95,25 +95,6 @@ on_result (GObject      *source,
   *slot = g_object_ref (result);
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static char *
 login_token (Fixture    *f,
              const char *email)
@@ -646,7 +627,7 @@ test_offline_snapshot_and_replay (Fixture       *f,
   const char *restart[] = { "--demo", "--port", NULL, NULL };
 
   bb_client_context_start (context);
-  g_assert_true (wait_until (context_loaded_and_online, context, 20));
+  g_assert_true (bb_test_wait_until (context_loaded_and_online, context, 20));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (bb_client_context_get_hospitals (context))), ==, 4);
   first = g_list_model_get_item (G_LIST_MODEL (bb_client_context_get_hospitals (context)), 0);
   g_assert_true (bb_hospital_item_get_has_wards (first));
@@ -659,7 +640,7 @@ test_offline_snapshot_and_replay (Fixture       *f,
   /* The server dies. */
   port = g_strdup_printf ("%u", f->server->port);
   bb_test_server_stop (f->server, TRUE);
-  g_assert_true (wait_until (context_offline, context, 10));
+  g_assert_true (bb_test_wait_until (context_offline, context, 10));
   g_assert_true (bb_client_context_get_loaded (context));
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (bb_client_context_get_hospitals (context))), ==, 4);
 
@@ -674,7 +655,7 @@ test_offline_snapshot_and_replay (Fixture       *f,
   /* A client starting now shows the snapshot, with its time. */
   cold = bb_client_context_new (NULL, f->server->base_url, snapshot);
   bb_client_context_start (cold);
-  g_assert_true (wait_until (context_loaded, cold, 20));
+  g_assert_true (bb_test_wait_until (context_loaded, cold, 20));
   g_assert_true (bb_client_context_get_loaded (cold));
   g_assert_false (bb_client_context_get_online (cold));
   g_assert_false (bb_client_context_get_first_run_failed (cold));
@@ -693,7 +674,7 @@ test_offline_snapshot_and_replay (Fixture       *f,
    * the server back on the same database and port and change a bed before
    * the client reconnects: the client must get that change replayed
    * (since=). 8 s leave room for a loaded machine. */
-  g_assert_true (wait_until (live_waits_eight_seconds, live, 30));
+  g_assert_true (bb_test_wait_until (live_waits_eight_seconds, live, 30));
   restart[2] = port;
   bb_test_server_start (f->server, restart);
   g_assert_cmpuint (f->server->port, ==, (guint) atoi (port));
@@ -734,10 +715,10 @@ test_offline_snapshot_and_replay (Fixture       *f,
   g_assert_cmpuint (changed->status, ==, 200);
   g_assert_false (bb_live_events_get_connected (live));
 
-  g_assert_true (wait_until (event_seen, &seen, 20));
+  g_assert_true (bb_test_wait_until (event_seen, &seen, 20));
   g_assert_cmpint (seen.seq, >, seq_before);
   g_assert_cmpuint (seen.status, ==, BB_BED_STATUS_CLOSED);
-  g_assert_true (wait_until (context_loaded_and_online, context, 20));
+  g_assert_true (bb_test_wait_until (context_loaded_and_online, context, 20));
   g_assert_cmpint (bb_client_context_get_offline_since (context), ==, 0);
   /* After the reload the counts are the server's: one free bed fewer. */
   g_assert_cmpuint (bb_hospital_item_get_free (first), ==, free_before - 1);
@@ -811,7 +792,7 @@ test_watched_wards_raise_alerts (Fixture       *f,
   notifier = bb_watch_notifier_new (context);
   g_signal_connect (notifier, "alert", G_CALLBACK (on_alert), alerts);
   bb_client_context_start (context);
-  g_assert_true (wait_until (context_loaded_and_online, context, 20));
+  g_assert_true (bb_test_wait_until (context_loaded_and_online, context, 20));
   g_assert_nonnull (bb_hospital_list_lookup (bb_client_context_get_hospitals (context), hospital_id, NULL));
 
   /* Every ICU is watched: the clinic's bed freeing is told. */
@@ -830,7 +811,7 @@ test_watched_wards_raise_alerts (Fixture       *f,
   bed_prefix = g_strdup_printf ("bed-free-%" G_GINT64_FORMAT "|", ward_id);
   wait.alerts = alerts;
   wait.prefix = bed_prefix;
-  g_assert_true (wait_until (alert_seen, &wait, 20));
+  g_assert_true (bb_test_wait_until (alert_seen, &wait, 20));
   /* Closing the bed told nothing: only the freeing did. */
   g_assert_cmpuint (count_alerts (alerts, "bed-free-"), ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (alerts, 0), "Watch Clinic"));
@@ -847,7 +828,7 @@ test_watched_wards_raise_alerts (Fixture       *f,
   bb_watch_notifier_set_watched (notifier, &ward_id, 1, NULL);
   alarm_prefix = g_strdup_printf ("alarm-%" G_GINT64_FORMAT ":92|", ward_id);
   wait.prefix = alarm_prefix;
-  g_assert_true (wait_until (alert_seen, &wait, 30));
+  g_assert_true (bb_test_wait_until (alert_seen, &wait, 30));
   for (guint i = 0; i < alerts->len; i++)
     if (g_str_has_prefix (g_ptr_array_index (alerts, i), alarm_prefix))
       g_assert_nonnull (strstr (g_ptr_array_index (alerts, i), "92%"));

@@ -403,3 +403,20 @@ bb_test_server_requestf (BbTestServer *self,
   va_end (args);
   return bb_test_server_request (self, method, path, token, body);
 }
+
+gboolean
+bb_test_wait_until (BbTestCondition condition,
+                    gpointer        data,
+                    guint           seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}

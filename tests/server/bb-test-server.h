@@ -75,6 +75,14 @@ JsonObject     *bb_test_response_object    (BbTestResponse     *response);
 /* The error code of an error answer, or NULL. */
 const char     *bb_test_response_error_code (BbTestResponse    *response);
 
+/* Runs the default main context until condition (data) is TRUE, polling;
+ * FALSE if it is still not after seconds. For tests of clients of the
+ * server, whose answers arrive on the main loop. */
+typedef gboolean (*BbTestCondition) (gpointer data);
+gboolean        bb_test_wait_until         (BbTestCondition     condition,
+                                            gpointer            data,
+                                            guint               seconds);
+
 /* Logs in (asserting success) and returns the token. */
 char           *bb_test_server_login       (BbTestServer       *self,
                                             const char         *email,

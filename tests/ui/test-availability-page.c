@@ -31,25 +31,6 @@ typedef struct
   BbAvailabilityPage *page;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 /* Lets the main loop run for a while (layout, idle handlers). */
 static void
 spin (guint ms)
@@ -384,7 +365,7 @@ test_page_lists_demo_hospitals_most_free_first (Fixture       *f,
   g_assert_false (bb_page_get_ready (BB_PAGE (f->page)));
   g_assert_cmpstr (bb_page_get_title (BB_PAGE (f->page)), ==, "Availability");
   g_assert_cmpint (bb_page_get_min_role (BB_PAGE (f->page)), ==, BB_ROLE_NONE);
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   for (guint i = 0; i < 4; i++)
@@ -420,7 +401,7 @@ test_page_puts_the_nearest_hospital_first (Fixture       *f,
   GtkDropDown *places = GTK_DROP_DOWN (template_child (f, "place_dropdown"));
   double lat = 0, lon = 0;
 
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
 
   /* Next to Poughkeepsie. */
   type_location (f, "41.70, -73.92");
@@ -491,7 +472,7 @@ test_page_filters_by_ward_kind (Fixture       *f,
   GListModel *labels;
   guint nicu = GTK_INVALID_LIST_POSITION;
 
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
 
   /* The kinds on offer are the demo's: ICU first, "all" before them. */
   labels = gtk_drop_down_get_model (kinds);
@@ -531,7 +512,7 @@ test_page_filters_by_ward_kind (Fixture       *f,
   g_assert_null (bb_availability_page_get_kind (f->page));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   /* The kind nobody has leaves the drop-down once it is not chosen. */
-  g_assert_true (wait_until (kinds_without_burns, kinds, 10));
+  g_assert_true (bb_test_wait_until (kinds_without_burns, kinds, 10));
   g_assert_cmpuint (gtk_drop_down_get_selected (kinds), ==, 0);
   /* The wide window shows a hospital again. */
   g_assert_nonnull (bb_hospital_detail_get_hospital (bb_availability_page_get_detail (f->page)));
@@ -556,7 +537,7 @@ test_detail_shows_wards_and_forecast (Fixture       *f,
   GListModel *wards;
   const char *bars;
 
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
   for (guint i = 0; i < 4; i++)
     if (g_str_equal (bb_hospital_item_get_name (shown_hospital (f, i)), HUDSON_VALLEY))
       hudson = shown_hospital (f, i);
@@ -565,7 +546,7 @@ test_detail_shows_wards_and_forecast (Fixture       *f,
   g_assert_true (bb_availability_page_show_hospital (f->page, bb_hospital_item_get_id (hudson)));
   g_assert_false (bb_availability_page_show_hospital (f->page, 9999));
   g_assert_true (bb_hospital_detail_get_hospital (detail) == hudson);
-  g_assert_true (wait_until (forecast_settled, f, 30));
+  g_assert_true (bb_test_wait_until (forecast_settled, f, 30));
   g_assert_cmpint (bb_hospital_detail_get_forecast_state (detail), ==, BB_HOSPITAL_DETAIL_FORECAST_LOADED);
 
   /* Its five wards, in bars and in words. */
@@ -628,7 +609,7 @@ test_counts_follow_live_bed_events (Fixture       *f,
   gint64 bed_id = 0;
   LiveCheck c = { f };
 
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
   c.hospital = shown_hospital (f, 0);
   g_assert_true (bb_hospital_detail_get_hospital (bb_availability_page_get_detail (f->page)) == c.hospital);
   c.free_before = bb_hospital_item_get_free (c.hospital);
@@ -667,7 +648,7 @@ test_counts_follow_live_bed_events (Fixture       *f,
   g_assert_cmpuint (changed->status, ==, 200);
 
   /* The event reaches the list, the status line and the open detail. */
-  g_assert_true (wait_until (live_change_arrived, &c, 20));
+  g_assert_true (bb_test_wait_until (live_change_arrived, &c, 20));
   g_test_message ("%s -> %s", c.status_before, gtk_label_get_text (status));
   g_free (c.status_before);
   g_free (c.bars_before);
@@ -701,14 +682,14 @@ test_narrow_window_opens_the_detail_over_the_list (Fixture       *f,
 
   gtk_window_set_default_size (f->window, 420, 700);
   gtk_window_unmaximize (f->window);
-  g_assert_true (wait_until (page_ready, f, 30));
-  g_assert_true (wait_until (leaflet_folded, f, 10));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (leaflet_folded, f, 10));
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "list");
   g_assert_true (gtk_widget_get_visible (back));
 
   id = bb_hospital_item_get_id (shown_hospital (f, 2));
   g_assert_true (bb_availability_page_show_hospital (f->page, id));
-  g_assert_true (wait_until (detail_in_front, f, 5));
+  g_assert_true (bb_test_wait_until (detail_in_front, f, 5));
   g_assert_cmpint (bb_hospital_item_get_id (bb_hospital_detail_get_hospital (detail)), ==, id);
 
   g_signal_emit_by_name (back, "clicked");
@@ -734,17 +715,17 @@ test_offline_keeps_the_snapshot (Fixture       *f,
   BbAvailabilityPage *page;
   GtkWindow *window;
 
-  g_assert_true (wait_until (page_ready, f, 30));
-  g_assert_true (wait_until (forecast_settled, f, 30));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (forecast_settled, f, 30));
 
   /* The server goes away: the list stays, the forecast says it failed. */
   dead_url = g_strdup (f->server->base_url);
   bb_test_server_stop (f->server, TRUE);
   bb_client_context_reload_async (f->context, NULL, NULL, NULL);
   bb_page_refresh (BB_PAGE (f->page));
-  g_assert_true (wait_until (forecast_settled, f, 30));
+  g_assert_true (bb_test_wait_until (forecast_settled, f, 30));
   g_assert_cmpint (bb_hospital_detail_get_forecast_state (detail), ==, BB_HOSPITAL_DETAIL_FORECAST_FAILED);
-  g_assert_true (wait_until (context_offline, f, 30));
+  g_assert_true (bb_test_wait_until (context_offline, f, 30));
   g_assert_cmpuint (g_list_model_get_n_items (bb_availability_page_get_hospitals (f->page)), ==, 4);
   g_assert_cmpuint (bb_hospital_detail_get_n_wards (detail), >, 0);
 
@@ -823,7 +804,7 @@ test_enquiry_button_opens_the_enquiry_form (Fixture       *f,
   window = bb_window_new (NULL, f->context);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_page_ready, window, 30));
+  g_assert_true (bb_test_wait_until (window_page_ready, window, 30));
   page = BB_AVAILABILITY_PAGE (bb_window_get_page (window, "availability"));
   g_assert_true (bb_window_show_page (window, "availability"));
   detail = bb_availability_page_get_detail (page);

@@ -27,25 +27,6 @@ typedef struct
   char            *token;     /* staff, for checking on the server */
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static void
 remove_tree (const char *path)
 {
@@ -170,8 +151,8 @@ fixture_set_up (Fixture       *f,
   bb_client_context_start (f->context);
   bb_session_login_async (bb_client_context_get_session (f->context), "staff@demo.bedboard", "demo",
                           NULL, on_login, NULL);
-  g_assert_true (wait_until (staff_logged_in, f, 20));
-  g_assert_true (wait_until (page_ready, f, 30));
+  g_assert_true (bb_test_wait_until (staff_logged_in, f, 20));
+  g_assert_true (bb_test_wait_until (page_ready, f, 30));
 }
 
 static void
@@ -255,7 +236,7 @@ fill_intake (Fixture    *f,
   g_assert_true (bb_intake_form_set_value (form, "unitadmitsource", "Emergency Department"));
   g_assert_false (bb_intake_form_set_value (form, "gender", "Robot"));
   g_assert_false (bb_intake_form_set_value (form, "shoe_size", "44"));
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
 }
 
 /* The form is the card: one field per feature, of the right kind; the
@@ -318,7 +299,7 @@ test_form_follows_the_card_and_the_forecast_fills_the_verdict (Fixture       *f,
 
   /* A start in 12 days is judged by the chance a bed is free then. */
   bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 12 * 86400);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   forecast = bb_booking_page_get_forecast (f->page);
   g_assert_cmpfloat (forecast->start_hours, >, 11 * 24);
   g_assert_true (forecast->verdict == BB_BOOKING_VERDICT_FREE_AT_START ||
@@ -327,7 +308,7 @@ test_form_follows_the_card_and_the_forecast_fills_the_verdict (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (page_child (f, "start_time_row")));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_child (f, "hour_spin")), 9);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (page_child (f, "minute_spin")), 30);
-  g_assert_true (wait_until (stay_shown_for_half_past_nine, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown_for_half_past_nine, f, 30));
   {
     g_autoptr(GDateTime) start = g_date_time_new_from_unix_local (bb_booking_page_get_forecast (f->page)->start);
 
@@ -336,7 +317,7 @@ test_form_follows_the_card_and_the_forecast_fills_the_verdict (Fixture       *f,
   }
 
   bb_booking_page_set_start (f->page, 0);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   g_assert_cmpfloat (bb_booking_page_get_forecast (f->page)->start_hours, ==, 0);
   g_assert_false (gtk_widget_get_visible (page_child (f, "start_time_row")));
 
@@ -390,7 +371,7 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
 
   g_assert_false (gtk_widget_get_visible (page_child (f, "confirm_button")));
   click (f, "book_button");
-  g_assert_true (wait_until (booking_held, f, 20));
+  g_assert_true (bb_test_wait_until (booking_held, f, 20));
   booking = bb_booking_page_get_booking (f->page);
   g_assert_cmpint (booking->bed_id, !=, 0);
   g_assert_cmpint (booking->ward_id, ==, bb_booking_page_get_ward_id (f->page));
@@ -403,7 +384,7 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
   bed = booking->bed_id;
 
   click (f, "confirm_button");
-  g_assert_true (wait_until (booking_confirmed, f, 20));
+  g_assert_true (bb_test_wait_until (booking_confirmed, f, 20));
   g_assert_cmpstr (bb_booking_page_get_error_text (f->page), ==, "");
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (f, "booking_row"))),
                             "confirmed"));
@@ -424,7 +405,7 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "features"), "age"), ==, 71);
 
   /* Ready for the next patient: the form is free again. */
-  g_assert_true (wait_until (page_settled, f, 20));
+  g_assert_true (bb_test_wait_until (page_settled, f, 20));
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (bb_booking_page_get_intake_form (f->page))));
   g_assert_false (gtk_widget_get_visible (page_child (f, "confirm_button")));
   g_assert_cmpstr (bb_intake_form_get_patient_ref (bb_booking_page_get_intake_form (f->page)), ==, "");
@@ -433,16 +414,16 @@ test_booking_and_confirming_reaches_the_server (Fixture       *f,
    * its forecast, which likely has a bed for it by then. */
   bb_intake_form_set_patient_ref (bb_booking_page_get_intake_form (f->page), "MRN-LATER");
   bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 12 * 86400);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FREE_AT_START);
   click (f, "book_button");
-  g_assert_true (wait_until (booking_held, f, 20));
+  g_assert_true (bb_test_wait_until (booking_held, f, 20));
   booking = bb_booking_page_get_booking (f->page);
   g_assert_cmpint (booking->id, !=, id);
   g_assert_cmpint (booking->bed_id, ==, 0);
   g_assert_cmpint (booking->start, >, g_get_real_time () / G_USEC_PER_SEC + 11 * 86400);
   click (f, "confirm_button");
-  g_assert_true (wait_until (booking_confirmed, f, 20));
+  g_assert_true (bb_test_wait_until (booking_confirmed, f, 20));
 }
 
 static void
@@ -533,13 +514,13 @@ test_a_409_keeps_the_form (Fixture       *f,
   g_assert_cmpuint (taken, >, 0);
 
   click (f, "book_button");
-  g_assert_true (wait_until (error_shown, f, 20));
+  g_assert_true (bb_test_wait_until (error_shown, f, 20));
   g_assert_nonnull (strstr (bb_booking_page_get_error_text (f->page), "No bed of this ward is free to hold now"));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (page_child (f, "error_revealer"))));
   assert_form_kept (f, before);
 
   /* The page reads the ward again: no bed now, and alternatives. */
-  g_assert_true (wait_until (stay_shown_with_no_bed_free, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown_with_no_bed_free, f, 30));
   g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, !=, BB_BOOKING_VERDICT_FREE_NOW);
   assert_form_kept (f, before);
   save_screenshot (f);
@@ -548,23 +529,23 @@ test_a_409_keeps_the_form (Fixture       *f,
    * answer. There is no other coronary care unit in the network: the
    * alternatives say so. */
   bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FULL_AT_START);
   g_assert_true (bb_booking_page_get_forecast (f->page)->poor);
   g_assert_true (gtk_widget_get_visible (page_child (f, "alternatives_group")));
   g_assert_cmpuint (bb_booking_page_get_n_alternatives (f->page), ==, 0);
   assert_form_kept (f, before);
   bb_booking_page_set_start (f->page, 0);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   g_assert_false (gtk_widget_get_visible (page_child (f, "alternatives_group")));
 
   /* The server goes away: the booking fails with the reason, the form stays. */
-  g_assert_true (wait_until (page_settled, f, 30));
+  g_assert_true (bb_test_wait_until (page_settled, f, 30));
   g_assert_true (gtk_widget_get_sensitive (page_child (f, "book_button")));
   bb_test_server_stop (f->server, TRUE);
   click (f, "book_button");
   g_assert_cmpstr (bb_booking_page_get_error_text (f->page), ==, "");
-  g_assert_true (wait_until (error_shown, f, 30));
+  g_assert_true (bb_test_wait_until (error_shown, f, 30));
   g_assert_nonnull (strstr (bb_booking_page_get_error_text (f->page), "could not be reached"));
   assert_form_kept (f, before);
 }
@@ -582,12 +563,12 @@ test_a_poor_answer_offers_alternatives (Fixture       *f,
   gint64 hospital_id;
 
   g_assert_true (bb_booking_page_select_ward (f->page, 1, 3));
-  g_assert_true (wait_until (page_settled, f, 30));
+  g_assert_true (bb_test_wait_until (page_settled, f, 30));
   g_assert_cmpstr (bb_los_card_get_name (bb_intake_form_get_card (form)), ==, "ward-los");
   g_assert_cmpuint (bb_intake_form_get_n_fields (form), ==, 7);
   g_assert_true (bb_intake_form_set_value (form, "age", "70 or Older"));
   g_assert_true (bb_intake_form_set_value (form, "Gender", "F"));
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
 
   for (guint i = 0; i < 100; i++)
     {
@@ -600,11 +581,11 @@ test_a_poor_answer_offers_alternatives (Fixture       *f,
     }
   bb_booking_page_set_start (f->page, g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
   bb_booking_page_check_beds (f->page);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   g_assert_cmpint (bb_booking_page_get_forecast (f->page)->verdict, ==, BB_BOOKING_VERDICT_FULL_AT_START);
-  g_assert_true (wait_until (alternatives_shown, f, 20));
+  g_assert_true (bb_test_wait_until (alternatives_shown, f, 20));
   /* Give the nearby hospitals time to come in too. */
-  g_assert_true (wait_until (page_settled, f, 20));
+  g_assert_true (bb_test_wait_until (page_settled, f, 20));
   for (guint i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE);
 
@@ -615,7 +596,7 @@ test_a_poor_answer_offers_alternatives (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "General Medicine 4 West");
   g_signal_emit_by_name (page_child (f, "alternatives_list"), "row-activated", row);
   g_assert_cmpint (bb_booking_page_get_ward_id (f->page), ==, 4);
-  g_assert_true (wait_until (stay_shown, f, 30));
+  g_assert_true (bb_test_wait_until (stay_shown, f, 30));
   /* The same model: what was entered is still there. */
   features = bb_intake_form_get_features (form);
   g_assert_cmpuint (json_object_get_size (features), ==, 2);

@@ -30,25 +30,6 @@ typedef struct
   BbEnquiriesPage *page;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static GtkWidget *
 child (Fixture    *f,
        const char *name)
@@ -167,7 +148,7 @@ switch_user (Fixture    *f,
 
   bb_session_forget (session);
   bb_session_login_async (session, email, "demo", NULL, on_login, NULL);
-  g_assert_true (wait_until (role_is, &wait, 20));
+  g_assert_true (bb_test_wait_until (role_is, &wait, 20));
   g_assert_true (bb_window_show_page (f->window, "enquiries"));
 }
 
@@ -213,7 +194,7 @@ fixture_set_up (Fixture       *f,
 
   f->page = BB_ENQUIRIES_PAGE (bb_window_get_page (f->window, "enquiries"));
   g_assert_nonnull (f->page);
-  g_assert_true (wait_until (page_ready, f, 20));
+  g_assert_true (bb_test_wait_until (page_ready, f, 20));
   /* Everyone may ask, with or without an account. */
   g_assert_cmpint (bb_page_get_min_role (BB_PAGE (f->page)), ==, BB_ROLE_NONE);
   g_assert_true (bb_window_show_page (f->window, "enquiries"));
@@ -254,7 +235,7 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
 
   /* A family member asks; the form knows who they are. */
   switch_user (f, "family@demo.bedboard", BB_ROLE_FAMILY);
-  g_assert_true (wait_until (page_ready, f, 20));
+  g_assert_true (bb_test_wait_until (page_ready, f, 20));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "role_stack"))), ==, "ask");
   g_assert_true (gtk_widget_is_visible (child (f, "mine_group")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (f, "name_row"))), ==, bb_session_get_name (session));
@@ -272,7 +253,7 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
 
   set_text (message_view, QUESTION);
   click (send_button);
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
   g_assert_false (gtk_widget_is_visible (error_label));
   g_assert_true (gtk_widget_is_visible (child (f, "sent_label")));
   left = get_text (message_view);
@@ -287,12 +268,12 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
   switch_user (f, "staff@demo.bedboard", BB_ROLE_STAFF);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child (f, "role_stack"))), ==, "inbox");
   wait = (EnquiryWait) { f, id, "open", -1 };
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
   g_assert_true (bb_enquiries_page_select_enquiry (f->page, id));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (child (f, "question_label"))), ==, QUESTION);
   click (child (f, "accept_button"));
   wait = (EnquiryWait) { f, id, "accepted", -1 };
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
   g_assert_false (gtk_widget_is_visible (child (f, "accept_button")));
 
   click (child (f, "reply_button"));   /* nothing written yet */
@@ -303,7 +284,7 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
   save_screenshot (f, "BB_ENQUIRIES_INBOX_SCREENSHOT");
   click (child (f, "reply_button"));
   wait = (EnquiryWait) { f, id, "answered", -1 };
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
   g_assert_cmpstr (find_enquiry (&wait)->reply, ==, ANSWER);
   g_assert_true (gtk_widget_is_visible (child (f, "answered_group")));
   g_assert_false (gtk_widget_is_visible (child (f, "reply_box")));
@@ -311,13 +292,13 @@ test_enquiry_is_answered_and_rated (Fixture       *f,
   /* The family member sees the answer and rates it. */
   switch_user (f, "family@demo.bedboard", BB_ROLE_FAMILY);
   wait = (EnquiryWait) { f, id, "answered", 0 };
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
   g_assert_cmpstr (find_enquiry (&wait)->reply, ==, ANSWER);
   save_screenshot (f, "BB_ENQUIRIES_SCREENSHOT");
   g_assert_nonnull (bb_enquiries_page_get_rate_button (f->page, id, 4));
   click (bb_enquiries_page_get_rate_button (f->page, id, 4));
   wait = (EnquiryWait) { f, id, "answered", 4 };
-  g_assert_true (wait_until (enquiry_listed, &wait, 20));
+  g_assert_true (bb_test_wait_until (enquiry_listed, &wait, 20));
 
   /* And the server has it so. */
   token = bb_test_server_login (f->server, "family@demo.bedboard", "demo");
@@ -375,7 +356,7 @@ test_public_send_keeps_the_text_when_it_fails (Fixture       *f,
   restart[2] = port;
   bb_test_server_stop (f->server, TRUE);
   click (child (f, "send_button"));
-  g_assert_true (wait_until (form_error_shown, f, 30));
+  g_assert_true (bb_test_wait_until (form_error_shown, f, 30));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)), "not sent"));
   kept = get_text (message_view);
   g_assert_cmpstr (kept, ==, QUESTION);
@@ -384,7 +365,7 @@ test_public_send_keeps_the_text_when_it_fails (Fixture       *f,
   /* Back: the same text goes through. */
   bb_test_server_start (f->server, restart);
   click (child (f, "send_button"));
-  if (!wait_until (sent_shown, f, 30))
+  if (!bb_test_wait_until (sent_shown, f, 30))
     g_error ("not sent after the server came back: %s", gtk_label_get_text (GTK_LABEL (error_label)));
   g_assert_false (gtk_widget_is_visible (error_label));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (child (f, "sent_label"))), "+1 518 555 0199"));

@@ -26,25 +26,6 @@ typedef struct
   BbForecastPage  *page;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static gboolean
 logged_in (gpointer data)
 {
@@ -100,7 +81,7 @@ fixture_set_up (Fixture       *f,
 
   bb_session_login_async (bb_client_context_get_session (f->context), "admin@demo.bedboard", "demo",
                           NULL, on_login, NULL);
-  g_assert_true (wait_until (logged_in, f, 20));
+  g_assert_true (bb_test_wait_until (logged_in, f, 20));
 }
 
 static void
@@ -203,7 +184,7 @@ test_forecast_page_shows_wards_alarms_and_models (Fixture       *f,
   gsize pdf_length = 0;
 
   g_assert_cmpint (bb_page_get_min_role (BB_PAGE (f->page)), ==, BB_ROLE_ADMIN);
-  g_assert_true (wait_until (page_ready, f, 40));
+  g_assert_true (bb_test_wait_until (page_ready, f, 40));
 
   /* The first hospital of the demo network, every ward of it. */
   g_assert_cmpint (bb_forecast_page_get_hospital_id (f->page), ==, 1);
@@ -311,7 +292,7 @@ test_forecast_page_exports_in_a_worker_thread (Fixture       *f,
   static const char *names[] = { "chosen.csv", "chosen.pdf" };
   static const char *starts[] = { "ward,time,occupied,capacity\r\n", "%PDF-" };
 
-  g_assert_true (wait_until (page_ready, f, 40));
+  g_assert_true (bb_test_wait_until (page_ready, f, 40));
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       g_autofree char *path = g_build_filename (f->dir, names[i], NULL);
@@ -320,14 +301,14 @@ test_forecast_page_exports_in_a_worker_thread (Fixture       *f,
       GError *error = NULL;
 
       bb_forecast_page_export_async (f->page, i == 1, path, NULL, on_exported, &error);
-      g_assert_true (wait_until (error_set, &error, 20));
+      g_assert_true (bb_test_wait_until (error_set, &error, 20));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS); /* "done" */
       g_clear_error (&error);
       g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
       g_assert_true (g_str_has_prefix (contents, starts[i]));
 
       bb_forecast_page_export_async (f->page, i == 1, bad, NULL, on_exported, &error);
-      g_assert_true (wait_until (error_set, &error, 20));
+      g_assert_true (bb_test_wait_until (error_set, &error, 20));
       g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
       g_clear_error (&error);
       g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
@@ -393,7 +374,7 @@ test_forecast_page_retrains_with_progress_and_result (Fixture       *f,
   GtkWidget *result_label;
   const char *text;
 
-  g_assert_true (wait_until (page_ready, f, 40));
+  g_assert_true (bb_test_wait_until (page_ready, f, 40));
   watch.button = find_button (GTK_WIDGET (f->page), "Retrain icu-los");
   g_assert_nonnull (watch.button);
   /* The progress bar and the result follow the button in its card. */
@@ -405,7 +386,7 @@ test_forecast_page_retrains_with_progress_and_result (Fixture       *f,
   handler = g_signal_connect (bb_client_context_get_live_events (f->context), "model-changed",
                               G_CALLBACK (on_model_changed), &watch);
   g_signal_emit_by_name (watch.button, "clicked");
-  g_assert_true (wait_until (retrain_finished, &watch, 60));
+  g_assert_true (bb_test_wait_until (retrain_finished, &watch, 60));
   g_signal_handler_disconnect (bb_client_context_get_live_events (f->context), handler);
   /* The stages came over the WebSocket too, not only from polling. */
   g_assert_cmpuint (watch.live_events, >=, 2);
@@ -451,7 +432,7 @@ test_calibration_chart_says_and_shows_the_stays (void)
                                     "is off by 2.8 days on average, 67% of the stays fell inside the predicted 80% "
                                     "interval, and predictions run 2.8 days short on average.");
 
-  g_assert_true (wait_until (chart_allocated, chart, 10));
+  g_assert_true (bb_test_wait_until (chart_allocated, chart, 10));
   /* Somewhere over the plot the pointer finds each stay's numbers. */
   for (int x = 0; x < gtk_widget_get_width (GTK_WIDGET (chart)) && !found; x += 2)
     for (int y = 0; y < gtk_widget_get_height (GTK_WIDGET (chart)) && !found; y += 2)

@@ -27,25 +27,6 @@ typedef struct
   BbWardBoardPage *page;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 /* A request on a session of its own main context, so the client's events
  * are not dispatched while it runs. */
 static BbTestResponse *
@@ -132,12 +113,12 @@ fixture_set_up (Fixture       *f,
 
   bb_session_login_async (bb_client_context_get_session (f->context), "staff@demo.bedboard", "demo",
                           NULL, on_login, NULL);
-  g_assert_true (wait_until (role_is_staff, f, 20));
+  g_assert_true (bb_test_wait_until (role_is_staff, f, 20));
   g_assert_true (bb_window_show_page (f->window, "ward"));
   f->page = BB_WARD_BOARD_PAGE (bb_window_get_page (f->window, "ward"));
   g_assert_nonnull (f->page);
-  g_assert_true (wait_until (page_is_ready, f, 20));
-  g_assert_true (wait_until (ward_one_shown, f, 20));
+  g_assert_true (bb_test_wait_until (page_is_ready, f, 20));
+  g_assert_true (bb_test_wait_until (ward_one_shown, f, 20));
 }
 
 static void
@@ -268,7 +249,7 @@ test_ward_board_shows_the_beds_of_the_ward (Fixture       *f,
     }
 
   /* Every bed is on screen as a tile (the window is large enough). */
-  g_assert_true (wait_until ((Condition) gtk_widget_get_mapped, f->page, 10));
+  g_assert_true (bb_test_wait_until ((BbTestCondition) gtk_widget_get_mapped, f->page, 10));
   for (guint tries = 0; tries < 50 && n_tiles != g_hash_table_size (beds); tries++)
     {
       n_tiles = 0;
@@ -289,7 +270,7 @@ test_ward_board_offers_only_valid_actions (Fixture       *f,
   guint occupied;
   guint offered;
 
-  g_assert_true (wait_until (admissions_loaded, f, 20));
+  g_assert_true (bb_test_wait_until (admissions_loaded, f, 20));
   occupied = find_bed (f, BB_BED_STATUS_OCCUPIED, TRUE);
   gtk_single_selection_set_selected (selection, occupied);
   g_assert_true (bb_bed_details_get_bed (details) == gtk_single_selection_get_selected_item (selection));
@@ -369,7 +350,7 @@ static void
 click_when_idle (Fixture   *f,
                  GtkWidget *button)
 {
-  g_assert_true (wait_until (page_not_busy, f, 20));
+  g_assert_true (bb_test_wait_until (page_not_busy, f, 20));
   g_assert_true (gtk_widget_is_visible (button));
   g_signal_emit_by_name (button, "clicked");
 }
@@ -393,7 +374,7 @@ test_ward_board_marks_a_bed_clean (Fixture       *f,
       g_autoptr(BbTestResponse) response = NULL;
       g_autofree char *path = NULL;
 
-      g_assert_true (wait_until (admissions_loaded, f, 20));
+      g_assert_true (bb_test_wait_until (admissions_loaded, f, 20));
       ensure_free_beds (f, 1);
       position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
       g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
@@ -402,7 +383,7 @@ test_ward_board_marks_a_bed_clean (Fixture       *f,
       response = request_aside (f, "POST", path, "{\"status\": \"H\"}");
       g_assert_cmpuint (response->status, ==, 200);
       wait = (BedWait) { f, free_bed, BB_BED_STATUS_HOUSEKEEPING };
-      g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+      g_assert_true (bb_test_wait_until (bed_has_status_and_idle, &wait, 20));
     }
 
   bed = g_list_model_get_item (G_LIST_MODEL (selection), position);
@@ -415,7 +396,7 @@ test_ward_board_marks_a_bed_clean (Fixture       *f,
   g_signal_emit_by_name (bb_bed_details_get_button (details, BB_BED_ACTION_MARK_CLEAN), "clicked");
   g_assert_true (bb_ward_board_page_get_busy (f->page));
   wait = (BedWait) { f, bed, BB_BED_STATUS_UNOCCUPIED };
-  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_assert_true (bb_test_wait_until (bed_has_status_and_idle, &wait, 20));
   g_assert_null (bb_ward_board_page_get_last_error (f->page));
 
   beds = server_beds (f);
@@ -439,7 +420,7 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
   guint position;
   gint64 id;
 
-  g_assert_true (wait_until (admissions_loaded, f, 20));
+  g_assert_true (bb_test_wait_until (admissions_loaded, f, 20));
   ensure_free_beds (f, 1);
   position = find_bed (f, BB_BED_STATUS_UNOCCUPIED, FALSE);
   g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
@@ -454,7 +435,7 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
   response = request_aside (f, "POST", path, "{\"status\": \"C\"}");
   g_assert_cmpuint (response->status, ==, 200);
   g_signal_emit_by_name (bb_bed_details_get_button (details, BB_BED_ACTION_CLOSE), "clicked");
-  g_assert_true (wait_until (page_idle_with_error, f, 20));
+  g_assert_true (bb_test_wait_until (page_idle_with_error, f, 20));
   g_assert_nonnull (strstr (bb_ward_board_page_get_last_error (f->page), bb_bed_item_get_label (bed)));
   g_assert_nonnull (strstr (bb_ward_board_page_get_last_error (f->page), "already"));
 
@@ -462,7 +443,7 @@ test_ward_board_shows_why_an_action_was_refused (Fixture       *f,
   g_assert_cmpstr (g_hash_table_lookup (beds, &id), ==, "C");
   /* The other user's change arrives live, in place: the same tile's bed. */
   wait = (BedWait) { f, bed, BB_BED_STATUS_CLOSED };
-  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_assert_true (bb_test_wait_until (bed_has_status_and_idle, &wait, 20));
   g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) bed);
   g_assert_cmpuint (bb_bed_details_get_offered (details), ==, BB_BED_ACTION_REOPEN);
 }
@@ -562,7 +543,7 @@ ensure_free_beds (Fixture *f,
       missing--;
     }
   g_assert_cmpuint (missing, ==, 0);
-  g_assert_true (wait_until (enough_free, &wait, 20));
+  g_assert_true (bb_test_wait_until (enough_free, &wait, 20));
 }
 
 static void
@@ -583,7 +564,7 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   gint64 target_id;
 
   /* One bed to hold, one to move the patient to. */
-  g_assert_true (wait_until (admissions_loaded, f, 20));
+  g_assert_true (bb_test_wait_until (admissions_loaded, f, 20));
   ensure_free_beds (f, 2);
 
   /* The admissions desk holds a bed for a patient on the way. */
@@ -594,15 +575,15 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   held = bb_bed_list_lookup (BB_BED_LIST (gtk_single_selection_get_model (selection)), held_id, &position);
   g_assert_nonnull (held);
   g_object_ref (held);
-  g_assert_true (wait_until ((Condition) bb_bed_item_get_reserved, held, 20));
+  g_assert_true (bb_test_wait_until ((BbTestCondition) bb_bed_item_get_reserved, held, 20));
 
   /* The reserved bed offers admitting that booking, and nothing else. */
   gtk_single_selection_set_selected (selection, position);
-  g_assert_true (wait_until (admit_offered, f, 20));
+  g_assert_true (bb_test_wait_until (admit_offered, f, 20));
   g_assert_cmpuint (bb_bed_details_get_offered (details), ==, BB_BED_ACTION_ADMIT);
   click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_ADMIT));
   admitted = (AdmissionWait) { held };
-  g_assert_true (wait_until (bed_has_admission, &admitted, 20));
+  g_assert_true (bb_test_wait_until (bed_has_admission, &admitted, 20));
   g_assert_false (bb_bed_item_get_reserved (held));
   g_assert_true (bb_bed_details_get_offered (details) & BB_BED_ACTION_TRANSFER);
 
@@ -615,9 +596,9 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   g_assert_cmpint (bb_bed_item_get_status (target), ==, BB_BED_STATUS_UNOCCUPIED);
   click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_TRANSFER));
   wait = (BedWait) { f, held, BB_BED_STATUS_HOUSEKEEPING };
-  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_assert_true (bb_test_wait_until (bed_has_status_and_idle, &wait, 20));
   admitted = (AdmissionWait) { target };
-  g_assert_true (wait_until (bed_has_admission, &admitted, 20));
+  g_assert_true (bb_test_wait_until (bed_has_admission, &admitted, 20));
   g_assert_null (bb_ward_board_page_get_last_error (f->page));
 
   beds = server_beds (f);
@@ -630,7 +611,7 @@ test_ward_board_admits_and_transfers (Fixture       *f,
   gtk_single_selection_set_selected (selection, position);
   click_when_idle (f, bb_bed_details_get_button (details, BB_BED_ACTION_DISCHARGE));
   wait = (BedWait) { f, target, BB_BED_STATUS_HOUSEKEEPING };
-  g_assert_true (wait_until (bed_has_status_and_idle, &wait, 20));
+  g_assert_true (bb_test_wait_until (bed_has_status_and_idle, &wait, 20));
   g_hash_table_unref (g_steal_pointer (&beds));
   beds = server_beds (f);
   g_assert_cmpstr (g_hash_table_lookup (beds, &target_id), ==, "H");
@@ -669,13 +650,13 @@ test_ward_board_remembers_the_last_ward (Fixture       *f,
   WardWait wait;
 
   /* The user picks another ward; a board opened later shows it. */
-  g_assert_true (wait_until (ward_two_chosen, f, 20));
+  g_assert_true (bb_test_wait_until (ward_two_chosen, f, 20));
   g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-hospital"), ==, 1);
   g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-ward"), ==, 2);
 
   again = g_object_ref_sink (g_object_new (BB_TYPE_WARD_BOARD_PAGE, "context", f->context, NULL));
   wait = (WardWait) { again, 2 };
-  g_assert_true (wait_until (ward_shown_and_loaded, &wait, 20));
+  g_assert_true (bb_test_wait_until (ward_shown_and_loaded, &wait, 20));
   g_assert_true (bb_page_get_ready (BB_PAGE (again)));
   /* Restoring is not a choice: the settings stay as they were. */
   g_assert_cmpint (g_settings_get_int64 (settings, "ward-board-ward"), ==, 2);
@@ -716,11 +697,11 @@ test_ward_board_says_when_it_is_offline (Fixture       *f,
   guint n = g_list_model_get_n_items (shown);
 
   bb_test_server_stop (f->server, TRUE);
-  g_assert_true (wait_until (context_offline, f, 20));
+  g_assert_true (bb_test_wait_until (context_offline, f, 20));
   /* The ward on screen keeps its last beds. */
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n);
   /* A ward never loaded cannot be shown: the page says why, not a spinner. */
-  g_assert_true (wait_until (says_offline, f, 20));
+  g_assert_true (bb_test_wait_until (says_offline, f, 20));
 }
 
 /* The application's style, as AdwApplication loads it for the real app. */

@@ -26,25 +26,6 @@ typedef struct
   GtkToggleButton *watch;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static gboolean
 role_is_staff (gpointer data)
 {
@@ -162,12 +143,12 @@ fixture_set_up (Fixture       *f,
 
   bb_session_login_async (bb_client_context_get_session (f->context), "staff@demo.bedboard", "demo",
                           NULL, on_login, NULL);
-  g_assert_true (wait_until (role_is_staff, f, 20));
+  g_assert_true (bb_test_wait_until (role_is_staff, f, 20));
   g_assert_true (bb_window_show_page (f->window, "ward"));
   f->page = BB_WARD_BOARD_PAGE (bb_window_get_page (f->window, "ward"));
   g_assert_nonnull (f->page);
-  g_assert_true (wait_until (page_is_ready, f, 20));
-  g_assert_true (wait_until (ward_one_shown, f, 20));
+  g_assert_true (bb_test_wait_until (page_is_ready, f, 20));
+  g_assert_true (bb_test_wait_until (ward_one_shown, f, 20));
   f->watch = find_watch_button (GTK_WIDGET (f->page));
   g_assert_nonnull (f->watch);
 }
@@ -229,14 +210,14 @@ test_watch_follows_the_settings_and_the_shown_ward (Fixture       *f,
   set_watched (f, one, G_N_ELEMENTS (one));
   g_assert_true (gtk_toggle_button_get_active (f->watch));
 
-  g_assert_true (wait_until (ward_two_shown, f, 20));
+  g_assert_true (bb_test_wait_until (ward_two_shown, f, 20));
   g_assert_false (gtk_toggle_button_get_active (f->watch));
   kept = watched (f);
   g_assert_cmpstr (kept, ==, "1");
 
   set_watched (f, two, G_N_ELEMENTS (two));
   g_assert_true (gtk_toggle_button_get_active (f->watch));
-  g_assert_true (wait_until (ward_one_shown, f, 20));
+  g_assert_true (bb_test_wait_until (ward_one_shown, f, 20));
   g_assert_false (gtk_toggle_button_get_active (f->watch));
 }
 

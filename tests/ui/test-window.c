@@ -22,25 +22,6 @@ typedef struct
   BbWindow        *window;
 } Fixture;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
 static GSettings *
 test_settings (void)
 {
@@ -232,7 +213,7 @@ test_window_shows_pages_by_role (Fixture       *f,
   login_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "login_button"));
   user_avatar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "user_avatar"));
 
-  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_true (bb_test_wait_until (window_shows_data, f, 20));
   g_assert_false (gtk_revealer_get_reveal_child (
     GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_revealer"))));
   g_assert_true (gtk_widget_get_visible (login_button));
@@ -243,7 +224,7 @@ test_window_shows_pages_by_role (Fixture       *f,
     {
       bb_session_forget (session);
       bb_session_login_async (session, users[i].email, "demo", NULL, on_login, NULL);
-      g_assert_true (wait_until (logged_in_role, f, 20));
+      g_assert_true (bb_test_wait_until (logged_in_role, f, 20));
       g_assert_cmpint (bb_session_get_role (session), ==, users[i].role);
       g_assert_false (gtk_widget_get_visible (login_button));
       g_assert_true (gtk_widget_get_visible (user_avatar));
@@ -282,11 +263,11 @@ test_window_says_when_data_is_stale (Fixture       *f,
   const char *restart[] = { "--demo", "--port", NULL, NULL };
 
   make_window (f, f->server->base_url);
-  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_true (bb_test_wait_until (window_shows_data, f, 20));
 
   port = g_strdup_printf ("%u", f->server->port);
   bb_test_server_stop (f->server, TRUE);
-  g_assert_true (wait_until (banner_shown, f, 10));
+  g_assert_true (bb_test_wait_until (banner_shown, f, 10));
   label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "offline_label"));
   g_assert_true (g_str_has_prefix (gtk_label_get_text (label), "Offline since "));
   keep_picture (f, "window-offline");
@@ -299,8 +280,8 @@ test_window_says_when_data_is_stale (Fixture       *f,
   bb_test_server_start (f->server, restart);
   /* The "Retry Now" button's action: no waiting for the backoff. */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reconnect", NULL);
-  g_assert_true (wait_until (banner_hidden, f, 20));
-  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_true (bb_test_wait_until (banner_hidden, f, 20));
+  g_assert_true (bb_test_wait_until (window_shows_data, f, 20));
 }
 
 static void
@@ -311,7 +292,7 @@ test_first_run_without_server_offers_settings (Fixture       *f,
 
   /* Nothing listens on port 9 and there is no snapshot yet. */
   make_window (f, "http://127.0.0.1:9");
-  g_assert_true (wait_until ((Condition) bb_client_context_get_first_run_failed, f->context, 20));
+  g_assert_true (bb_test_wait_until ((BbTestCondition) bb_client_context_get_first_run_failed, f->context, 20));
   g_assert_cmpstr (main_stack_name (f->window), ==, "unreachable");
   status = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), BB_TYPE_WINDOW, "unreachable_page"));
   g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (status)), "http://127.0.0.1:9"));
@@ -333,7 +314,7 @@ test_login_dialog_says_why_and_logs_in (Fixture       *f,
   gpointer weak;
 
   make_window (f, f->server->base_url);
-  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_true (bb_test_wait_until (window_shows_data, f, 20));
   dialog = bb_login_dialog_new (GTK_WINDOW (f->window), f->context);
   weak = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak);
@@ -348,14 +329,14 @@ test_login_dialog_says_why_and_logs_in (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (password), "not the password");
   g_assert_true (gtk_widget_get_sensitive (button));
   gtk_widget_activate (button);
-  g_assert_true (wait_until (label_visible, error_label, 20));
+  g_assert_true (bb_test_wait_until (label_visible, error_label, 20));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), ==, "Wrong e-mail or password.");
   keep_dialog_picture (GTK_WIDGET (dialog), "login-dialog-error");
   g_assert_cmpint (bb_session_get_role (bb_client_context_get_session (f->context)), ==, BB_ROLE_NONE);
 
   gtk_editable_set_text (GTK_EDITABLE (password), "demo");
   gtk_widget_activate (button);
-  g_assert_true (wait_until (logged_in_role, f, 20));
+  g_assert_true (bb_test_wait_until (logged_in_role, f, 20));
   g_assert_cmpint (bb_session_get_role (bb_client_context_get_session (f->context)), ==, BB_ROLE_STAFF);
   /* The dialog closes itself and the address is remembered. */
   while (weak != NULL && g_main_context_iteration (NULL, FALSE))
@@ -377,7 +358,7 @@ test_preferences_refuse_a_bad_address (Fixture       *f,
   BbApiClient *api;
 
   make_window (f, f->server->base_url);
-  g_assert_true (wait_until (window_shows_data, f, 20));
+  g_assert_true (bb_test_wait_until (window_shows_data, f, 20));
   api = bb_client_context_get_api (f->context);
   prefs = bb_preferences_window_new (GTK_WINDOW (f->window), f->context);
   gtk_window_present (GTK_WINDOW (prefs));
