@@ -414,7 +414,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* Without a session bus (xvfb-run has none) the accessibility bridge
+  /* Without a session bus (the ui tests run without one) the accessibility bridge
    * would warn, and warnings are fatal in tests. */
   g_setenv ("GTK_A11Y", "none", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
