@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-availability-page.c: the availability page under a display
- * (xvfb-run) against the demo server on loopback: it lists the demo's four
+ * (Xvfb) against the demo server on loopback: it lists the demo's four
  * hospitals, puts the one nearest a typed location first, filters by ward
  * kind, opens a hospital's wards and forecast, and follows a bed change
  * that arrives as a live event. Its pure helpers (location parsing,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-booking-page.c: the booking page in the window under a display
- * (xvfb-run), as staff against a demo server on loopback: the intake form
+ * (Xvfb), as staff against a demo server on loopback: the intake form
  * has the model card's features, the forecast fills the verdict and the
  * patient's stay, booking and confirming gives a confirmed booking on the
  * server with the forecast shown, and a 409 or a lost server keeps

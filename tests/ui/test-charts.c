@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-charts.c: every chart widget renders its data into a texture, in light
- * and in dark mode, with its accessible description set; run under xvfb-run.
+ * and in dark mode, with its accessible description set; run under Xvfb.
  * With BB_CHARTS_PNG_DIR set, the renderings are also saved there as PNGs to
  * look at. The charts' colours come from ui/charts.css in the client's
  * resources, which the widgets install for their display themselves. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-enquiries-page.c: the enquiries page under a display (xvfb-run)
+/* test-enquiries-page.c: the enquiries page under a display (Xvfb)
  * against a demo server on loopback: a family member asks, a bed manager
  * finds it in the inbox, accepts and answers it, and the family member
  * sees the answer and rates it; bad input and a failed send keep the text

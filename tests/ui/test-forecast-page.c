@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-forecast-page.c: the admin's forecast page against a real demo
- * server under a display (xvfb-run): one fan chart per ward with data, the
+ * server under a display (Xvfb): one fan chart per ward with data, the
  * alarm list as the alarm function computes it, the model panel with the
  * server's model versions and a check on recent discharges, the exports,
  * and a retrain started from its button reporting its result. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-ward-board-page.c: the ward board under a display (xvfb-run),
+/* test-ward-board-page.c: the ward board under a display (Xvfb),
  * against a demo server on loopback with a staff login: the grid shows the
  * ward's beds, a bed offers only the actions valid for it, "Mark clean"
  * frees a bed in housekeeping, a refused action shows the server's reason

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-ward-watch.c: the ward board's "Watch" toggle, under a display
- * (xvfb-run) against a demo server with a staff login. It adds the shown
+ * (Xvfb) against a demo server with a staff login. It adds the shown
  * ward to the GSettings key watched-wards (which the watch notifier reads
  * for desktop notifications) and takes it out again, keeping the other
  * watched wards, and it follows the key when it changes elsewhere (the

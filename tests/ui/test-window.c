@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* test-window.c: the main window under a display (xvfb-run): it builds
+/* test-window.c: the main window under a display (Xvfb): it builds
  * from its template, shows the pages of its table by the session's role,
  * says when the data is stale, and on a first run without a server offers
  * the server settings instead of an empty window. */
